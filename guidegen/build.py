@@ -1,0 +1,95 @@
+"""The whole pipeline: load, validate, render, variants, write, MkDocs, post-build."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guidegen import history, postbuild, site
+from guidegen.errors import GuidegenError, Problem, has_errors
+from guidegen.model import Content
+from guidegen.project import Project
+from guidegen.render import Page, render_pages
+from guidegen.validate import load_content
+from guidegen.variants import documents
+from guidegen.write import WriteReport, replace_dir, write_tree
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of one run."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def check(project: Project, strict: bool = False,
+          timings: Timings | None = None) -> tuple[Content | None, list[Problem]]:
+    """Load and validate all content; never writes."""
+    timings = timings or Timings()
+    with timings.stage("load+validate"):
+        content, problems = load_content(project)
+    if has_errors(problems, strict):
+        return None, problems
+    return content, problems
+
+
+def generate(project: Project, content: Content, *, with_variants: bool = True,
+             timings: Timings | None = None) -> tuple[list[Page], WriteReport]:
+    """Render pages and their variants and write the generated docs tree."""
+    timings = timings or Timings()
+    with timings.stage("render"):
+        dates = history.last_changed(project.root)
+        updated = {
+            (lang, slug): dates[f"content/{lang}/{slug}.yaml"]
+            for slug, guides in content.guides.items() for lang in guides
+            if f"content/{lang}/{slug}.yaml" in dates
+        }
+        pages = render_pages(project, content, updated)
+    with timings.stage("variants"):
+        files = documents(pages, content, with_variants)
+        files += site.theme_files(project, with_variants)
+    with timings.stage("write"):
+        return pages, write_tree(project.build_dir, files)
+
+
+def build(project: Project, *, strict: bool = False, site_url: str | None = None,
+          with_variants: bool = True, timings: Timings | None = None,
+          on_problems: Callable[[list[Problem]], None] = lambda problems: None) -> Path:
+    """Build site/ from the content; a failure leaves the previous site/ as it was."""
+    timings = timings or Timings()
+    content, problems = check(project, strict, timings)
+    on_problems(problems)
+    if content is None:
+        raise GuidegenError(problems)
+    pages, _ = generate(project, content, with_variants=with_variants, timings=timings)
+    staging = project.root / f".{project.site_dir.name}-staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        with timings.stage("mkdocs"):
+            config = site.mkdocs_config(project, content, staging, site_url=site_url,
+                                        with_variants=with_variants)
+            site.run_mkdocs(config)
+        with timings.stage("post-build"):
+            postbuild.run(project, staging, pages, config.site_url or "")
+        replace_dir(staging, project.site_dir)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return project.site_dir

@@ -1,0 +1,40 @@
+"""Problems found in the content, and the one exception that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, at a place an editor can find."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    rule: str
+    message: str
+    fixable: bool = False
+
+    def __str__(self) -> str:
+        """Format as `path:line:col: severity: [rule] message`."""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: [{self.rule}] {self.message}"
+
+
+class GuidegenError(Exception):
+    """A run that cannot go on; the CLI prints it without a traceback and exits 1."""
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        """Carry either content problems or one plain message."""
+        self.problems = problems if isinstance(problems, list) else []
+        message = problems if isinstance(problems, str) else f"{len(problems)} problem(s)"
+        super().__init__(message)
+
+
+def has_errors(problems: list[Problem], strict: bool = False) -> bool:
+    """Tell whether the problems stop a build (warnings count when strict)."""
+    return any(p.severity == "error" or strict for p in problems)

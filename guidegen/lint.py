@@ -1,0 +1,130 @@
+"""Content lint: the slips the source articles show, found in every text of a document."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from guidegen.errors import Problem
+from guidegen.fold import FOLD_PL, FOLD_RO
+from guidegen.loader import Document, Loc, loc_label
+
+CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
+"""Cedilla letters typed instead of the Romanian comma-below letters."""
+
+_DIACRITICS = {"ro": set(FOLD_RO) - set(CEDILLA), "pl": set(FOLD_PL)}
+_MIN_LETTERS = 300
+"""Below this many letters a file is too short to judge its diacritics."""
+_MIN_RATIO = 0.005
+"""Romanian and Polish prose carries 3-7 % diacritic letters; under 0.5 % they are missing."""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DOUBLED = re.compile(r"\b(\w{2,})\b[\s,]+\b(\1)\b", re.IGNORECASE | re.UNICODE)
+_PLACEHOLDER = re.compile(r"<>|\bTODO\b|\blorem\b|\bipsum\b", re.IGNORECASE)
+_PAIRS = (("(", ")"), ("[", "]"), ("„", "”"), ("«", "»"))
+
+
+def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Yield every string in a document with its data path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from texts(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def _find(doc: Document, loc: Loc, needle: str) -> tuple[int, int]:
+    """Locate needle in the file at or after the value's start; fall back to the value."""
+    line, col = doc.position(loc)
+    lines = doc.text.splitlines(keepends=True)
+    offset = sum(len(text) for text in lines[: line - 1]) + col - 1
+    found = doc.text.find(needle, offset)
+    if found < 0:
+        return line, col
+    before = doc.text[:found]
+    return before.count("\n") + 1, found - (before.rfind("\n") + 1) + 1
+
+
+def _script(char: str) -> str:
+    """Name the script of a letter: LATIN, CYRILLIC, GREEK or other."""
+    return unicodedata.name(char, "?").split(" ")[0]
+
+
+def _mixed_words(text: str) -> Iterator[str]:
+    """Yield words that mix Latin letters with Cyrillic or Greek look-alikes."""
+    for word in _WORD.findall(text):
+        scripts = {_script(c) for c in word if c.isalpha()}
+        if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+            yield word
+
+
+def _unbalanced(text: str) -> str | None:
+    """Return the first bracket or quote pair that does not balance."""
+    for opening, closing in _PAIRS:
+        if text.count(opening) != text.count(closing):
+            return f"{opening}{closing}"
+    if text.count('"') % 2:
+        return '""'
+    return None
+
+
+def _problem(doc: Document, loc: Loc, needle: str, severity: str, rule: str, message: str,
+             fixable: bool = False) -> Problem:
+    """Build a problem at the place of needle inside the value at loc."""
+    line, col = _find(doc, loc, needle)
+    return Problem(doc.path, line, col, severity, rule, message, fixable)  # type: ignore[arg-type]
+
+
+def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
+    """Check one text value for typos and leftovers."""
+    where = loc_label(loc)
+    problems = []
+    if lang == "ro":
+        for letter in sorted({c for c in text if c in CEDILLA}):
+            problems.append(_problem(doc, loc, letter, "error", "cedilla",
+                                     f"{where}: cedilla letter '{letter}': Romanian uses the "
+                                     f"comma-below '{CEDILLA[letter]}' (guidegen check --fix)",
+                                     fixable=True))
+    for word in _mixed_words(text):
+        problems.append(_problem(doc, loc, word, "error", "mixed-script",
+                                 f"{where}: '{word}' mixes Latin with Cyrillic or Greek "
+                                 "look-alike letters: retype the word"))
+    for match in _DOUBLED.finditer(text):
+        problems.append(_problem(doc, loc, match.group(0), "warning", "doubled-word",
+                                 f"{where}: doubled word '{match.group(0)}': remove one"))
+    pair = _unbalanced(text)
+    if pair:
+        problems.append(_problem(doc, loc, text[:20], "warning", "unbalanced",
+                                 f"{where}: unbalanced {pair}: close or remove it"))
+    for match in _PLACEHOLDER.finditer(text):
+        problems.append(_problem(doc, loc, match.group(0), "warning", "placeholder",
+                                 f"{where}: placeholder '{match.group(0)}': replace it with "
+                                 "real text"))
+    return problems
+
+
+def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem]:
+    """Report a file written (almost) without its language's diacritics."""
+    letters = [c for c in all_text if c.isalpha()]
+    marked = sum(1 for c in letters if c.lower() in _DIACRITICS[lang])
+    if len(letters) < _MIN_LETTERS or marked / len(letters) >= _MIN_RATIO:
+        return []
+    return [Problem(doc.path, 1, 1, "error", "no-diacritics",
+                    f"only {marked} of {len(letters)} letters carry diacritics: write the {lang} "
+                    "source with its diacritics; the diacritic-free variant is generated")]
+
+
+def lint_document(doc: Document, lang: str) -> list[Problem]:
+    """Run every text rule over a content document."""
+    problems: list[Problem] = []
+    parts = []
+    for loc, text in texts(doc.data):
+        if loc and loc[0] == "translated_from":
+            continue
+        problems += lint_text(doc, loc, text, lang)
+        parts.append(text)
+    return problems + _diacritics_problem(doc, lang, " ".join(parts))

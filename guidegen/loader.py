@@ -1,0 +1,181 @@
+"""Load YAML safely, keeping the line and column of every value."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guidegen.errors import Problem
+
+MAX_BYTES = 1_000_000
+"""Largest content file accepted; a guide is a few kilobytes."""
+
+Key = str | int
+Loc = tuple[Key, ...]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and where each value stands in the file."""
+
+    path: str
+    data: Any
+    text: str
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Return (line, col) of loc, or of its nearest ancestor present in the file."""
+        table = self.key_positions if key else self.positions
+        for end in range(len(loc), -1, -1):
+            found = table.get(loc[:end]) or self.positions.get(loc[:end])
+            if found:
+                return found
+        return (1, 1)
+
+
+def loc_label(loc: Loc) -> str:
+    """Write a data path the way editors read it: faq[2].answer."""
+    text = ""
+    for key in loc:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text or "(file)"
+
+
+class _AliasError(yaml.MarkedYAMLError):
+    """An alias was met while composing: refused before anything is expanded."""
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses aliases, so no 'billion laughs' can grow."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose a node, refusing aliases where they stand."""
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasError(problem="anchors and aliases (&, *) are not supported: "
+                              "write the value out in full",
+                              problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Builder:
+    """Turn a composed YAML node tree into plain Python data, recording positions."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.key_positions: dict[Loc, tuple[int, int]] = {}
+        self._scalars = yaml.SafeLoader("")
+
+    def problem(self, node: yaml.Node, rule: str, message: str) -> None:
+        """Record a problem at a node's start."""
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, "error", rule, message)
+        )
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        """Return the Python value of node."""
+        self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.tag in _PLAIN_TAGS:
+            value = self._scalars.construct_object(node)
+            return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            return node.value
+        self.problem(node, "yaml-tag", f"the tag '{node.tag}' is not allowed: content holds "
+                     "only text, numbers, lists and mappings; remove the tag")
+        return None
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        """Return a dict, refusing duplicate and non-text keys."""
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.problem(key_node, "yaml-syntax", "a key must be a plain word")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.key_positions[(*loc, key)]
+                self.problem(key_node, "duplicate-key", f"duplicate key '{key}' (first at line "
+                             f"{first[0]}): keep one of them")
+                continue
+            self.key_positions[(*loc, key)] = (key_node.start_mark.line + 1,
+                                               key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (a BOM is accepted), refusing binary, oversized or other encodings."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(path, 1, 1, "error", "encoding", f"file is {len(raw)} bytes, "
+                              f"more than the {MAX_BYTES} a content file may have: split it")]
+    if b"\x00" in raw:
+        return None, [Problem(path, 1, 1, "error", "encoding",
+                              "file is binary (contains NUL bytes), not YAML text")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(path, line, col, "error", "encoding",
+                              f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8")]
+
+
+def parse(path: str, text: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text into a Document, or report why it cannot be read."""
+    problems = [
+        Problem(path, number, line.index("\t") + 1, "error", "tab",
+                "tab character: YAML is indented with spaces; replace the tab with spaces")
+        for number, line in enumerate(text.splitlines(), 1)
+        if "\t" in line
+    ]
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        rule = "yaml-alias" if isinstance(error, _AliasError) else "yaml-syntax"
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = error.problem or error.context or "invalid YAML"
+        hint = "" if rule == "yaml-alias" else ": check indentation, colons and quotes"
+        return None, [Problem(path, line, col, "error", rule, f"{reason}{hint}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, 1, "error", "yaml-syntax", str(error))]
+    if node is None:
+        return None, [Problem(path, 1, 1, "error", "yaml-syntax", "file is empty")]
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    if builder.problems:
+        return None, builder.problems
+    return Document(path, data, text, builder.positions, builder.key_positions), []
+
+
+def load(root: Path, file: Path) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one YAML file; paths in problems are relative to root."""
+    path = file.relative_to(root).as_posix()
+    text, problems = decode(path, file.read_bytes())
+    if text is None:
+        return None, problems
+    return parse(path, text)

@@ -1,0 +1,295 @@
+"""Typed content model: what a guide, a KPI table and the site texts may contain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+LANGS: tuple[str, ...] = ("ro", "pl")
+"""The content languages, default first."""
+
+Lang = Literal["ro", "pl"]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Non-empty text; inline Markdown (emphasis, links) is allowed, raw HTML is shown as text."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+"""Lower-case ASCII words joined by single hyphens: safe in file names and URLs."""
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown fields are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Localized(Strict):
+    """The same text in every content language."""
+
+    ro: Text
+    pl: Text
+
+
+ValueKind = Literal["percent", "count", "decimal", "currency", "score", "duration"]
+DurationUnit = Literal["minute", "hour", "day", "week", "month"]
+
+
+class Value(Strict):
+    """A language-neutral number and how to read it; formatted per locale at render time."""
+
+    kind: ValueKind
+    value: float | int
+    max: int | None = None
+    """Scale of a score, e.g. 100 for 88/100."""
+    unit: DurationUnit | None = None
+    """Unit of a duration."""
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    """ISO 4217 code of a currency amount."""
+
+    @model_validator(mode="after")
+    def _check_kind_fields(self) -> Value:
+        """Require exactly the extra fields the kind needs."""
+        needs = {"score": "max", "duration": "unit", "currency": "currency"}
+        for kind, field in needs.items():
+            present = getattr(self, field) is not None
+            if kind == self.kind and not present:
+                raise ValueError(f"a {kind} value needs '{field}'")
+            if kind != self.kind and present:
+                raise ValueError(f"'{field}' only applies to a {kind} value, not a {self.kind}")
+        return self
+
+
+class KpiRow(Value):
+    """One indicator of a KPI table."""
+
+    label: Localized
+    note: Localized | None = None
+
+
+class KpiTable(Strict):
+    """A KPI table stored once in data/kpi_tables.yaml and referenced by id from guides."""
+
+    id: Slug
+    title: Localized
+    columns: dict[Lang, Annotated[list[Text], Field(min_length=3, max_length=3)]]
+    """Header of the three columns (indicator, value, note) per language."""
+    rows: Annotated[list[KpiRow], Field(min_length=1)]
+
+
+class KpiData(Strict):
+    """The whole of data/kpi_tables.yaml."""
+
+    tables: Annotated[list[KpiTable], Field(min_length=1)]
+
+
+class Figure(Value):
+    """A key number that illustrates an example, with its caption."""
+
+    caption: Text
+
+
+class Example(Strict):
+    """A concrete example or case study of the proof section."""
+
+    title: Text
+    text: Text
+    figure: Figure | None = None
+
+
+class Proof(Strict):
+    """Evidence: examples and case studies."""
+
+    intro: Text | None = None
+    examples: Annotated[list[Example], Field(min_length=1)]
+
+
+class Step(Strict):
+    """One numbered step of the action plan."""
+
+    title: Text
+    text: Text
+
+
+class Plan(Strict):
+    """The step-by-step action plan (the push)."""
+
+    intro: Text | None = None
+    steps: Annotated[list[Step], Field(min_length=1)]
+
+
+class Myth(Strict):
+    """A common belief and what is actually true."""
+
+    myth: Text
+    reality: Text
+
+
+class Faq(Strict):
+    """A frequently asked question with its answer."""
+
+    question: Text
+    answer: Text
+
+
+class TextTable(Strict):
+    """A small table of words (e.g. loyalty tiers), written per language."""
+
+    caption: Text
+    columns: Annotated[list[Text], Field(min_length=2)]
+    rows: Annotated[list[list[Text]], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _check_row_widths(self) -> TextTable:
+        """Give every row as many cells as there are columns."""
+        for number, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {number} has {len(row)} cells but the table has "
+                    f"{len(self.columns)} columns"
+                )
+        return self
+
+
+class Section(Strict):
+    """A free topical section: a heading with prose, a bullet list and/or a table."""
+
+    heading: Text
+    body: Text | None = None
+    items: list[Text] = []
+    table: TextTable | None = None
+
+    @model_validator(mode="after")
+    def _check_not_empty(self) -> Section:
+        """Refuse a heading with nothing under it."""
+        if self.body is None and not self.items and self.table is None:
+            raise ValueError("a section needs a body, items or a table")
+        return self
+
+
+class TranslationRef(Strict):
+    """Which source this translation was last brought up to date with."""
+
+    source: Lang
+    fingerprint: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+
+
+class Guide(Strict):
+    """One guide in one language: Picture, Promise, Proof, Push."""
+
+    title: Text
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    question: Text
+    picture: Text
+    promise: Text
+    takeaways: list[Text] = []
+    sections: list[Section] = []
+    proof: Proof | None = None
+    kpi_tables: list[Slug] = []
+    plan: Plan | None = None
+    myths: list[Myth] = []
+    tips: list[Text] = []
+    faq: list[Faq] = []
+    translated_from: TranslationRef | None = None
+
+
+class Labels(Strict):
+    """Words the templates put around the content, in one language."""
+
+    picture: Text
+    promise: Text
+    takeaways: Text
+    proof: Text
+    kpis: Text
+    plan: Text
+    myths: Text
+    myth: Text
+    reality: Text
+    tips: Text
+    faq: Text
+    guides: Text
+    glossary: Text
+    reading_paths: Text
+    reading_time: Text
+    """Contains '{minutes}'."""
+    updated: Text
+    """Contains '{date}'."""
+    fallback_notice: Text
+    """Shown on a page whose translation is missing; contains '{language}'."""
+    not_found_title: Text
+    not_found_text: Text
+    home_link: Text
+
+
+class ReadingPath(Strict):
+    """A suggested order of guides for one reader goal."""
+
+    title: Text
+    text: Text
+    guides: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Home(Strict):
+    """The home page of one language."""
+
+    title: Text
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    intro: Text
+    reading_paths: list[ReadingPath] = []
+
+
+class LanguageSite(Strict):
+    """Everything site-wide in one language."""
+
+    name: Text
+    """The language's own name in the switcher, e.g. Română."""
+    variant_name: Text
+    """The diacritic-free version's name in the switcher."""
+    site_name: Text
+    site_description: Text
+    min_grouping_digits: Annotated[int, Field(ge=1, le=4)]
+    """CLDR numbers/minimumGroupingDigits of the locale (Babel does not apply it)."""
+    labels: Labels
+    home: Home
+
+
+class SiteData(Strict):
+    """The whole of data/site.yaml."""
+
+    languages: dict[Lang, LanguageSite]
+
+    @model_validator(mode="after")
+    def _check_all_languages(self) -> SiteData:
+        """Require every content language."""
+        missing = [lang for lang in LANGS if lang not in self.languages]
+        if missing:
+            raise ValueError(f"missing languages: {', '.join(missing)}")
+        return self
+
+
+class GlossaryEntry(Strict):
+    """A term readers meet, defined in every language."""
+
+    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    """The spelling explained wherever it appears on a page, e.g. NPS."""
+    aliases: dict[Lang, list[Text]] = {}
+    """Other spellings of the term in one language, e.g. 'lojalność klientów'."""
+    expansion: Localized
+    definition: Localized
+
+
+class Glossary(Strict):
+    """The whole of data/glossary.yaml."""
+
+    terms: Annotated[list[GlossaryEntry], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the renderer needs, validated and cross-checked."""
+
+    site: SiteData
+    kpi: dict[str, KpiTable]
+    glossary: Glossary
+    guides: dict[str, dict[str, Guide]]
+    """slug -> language -> guide, sorted by slug."""
