@@ -1,0 +1,174 @@
+"""A real MkDocs build of fixture content: languages, versions, alternates, numbers, switcher."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from guidegen.build import build
+from guidegen.fold import FOLD_PL, FOLD_RO
+from guidegen.project import Project
+from tests.conftest import REPO, copy_project
+
+BASE = "https://guides.example/"
+FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+DIACRITICS = set(FOLD_RO) | set(FOLD_PL)
+VERSIONS = {"": "ro", "ro-Latn/": "ro", "pl/": "pl", "pl-Latn/": "pl"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the mini fixture project with the real templates and mkdocs.yml."""
+    root = tmp_path_factory.mktemp("mini")
+    project = copy_project(REPO, root)
+    for part in ("content", "data"):
+        shutil.rmtree(root / part)
+        shutil.copytree(FIXTURE / part, root / part)
+    return build(project, site_url=BASE)
+
+
+def page(site: Path, path: str) -> BeautifulSoup:
+    """Parse one built page."""
+    return BeautifulSoup((site / path).read_text("utf-8"), "html.parser")
+
+
+def links(soup: BeautifulSoup, rel: str) -> dict[str, str]:
+    """Map hreflang (or rel) to href of the head's link tags with that rel."""
+    return {tag.get("hreflang", rel): tag["href"] for tag in soup.find_all("link", rel=rel)}
+
+
+def visible_text(soup: BeautifulSoup) -> str:
+    """Text a reader sees: body text plus title and attribute texts shown as tooltips."""
+    for tag in soup(["script", "style", "svg"]):
+        tag.decompose()
+    attrs = [t.get(a, "") for t in soup.find_all(True) for a in ("title", "aria-label", "alt")]
+    return " ".join([soup.title.get_text(), soup.body.get_text(" "), *attrs])
+
+
+@pytest.mark.parametrize("prefix", VERSIONS)
+def test_every_version_has_every_page_in_its_language(site: Path, prefix: str) -> None:
+    for name in ("index.html", "guides/alpha.html", "guides/beta.html", "glossary.html"):
+        soup = page(site, prefix + name)
+        assert soup.html["lang"] == VERSIONS[prefix]
+
+
+def test_originals_carry_absolute_reciprocal_hreflang(site: Path) -> None:
+    expected = {
+        "ro": f"{BASE}guides/alpha.html",
+        "pl": f"{BASE}pl/guides/alpha.html",
+        "x-default": f"{BASE}guides/alpha.html",
+    }
+    for path in ("guides/alpha.html", "pl/guides/alpha.html"):
+        assert links(page(site, path), "alternate") == expected
+    assert links(page(site, "pl/index.html"), "alternate")["pl"] == f"{BASE}pl/"
+
+
+@pytest.mark.parametrize("prefix", ["ro-Latn/", "pl-Latn/"])
+def test_variants_point_canonical_to_their_original_and_leave_hreflang(
+    site: Path, prefix: str
+) -> None:
+    soup = page(site, f"{prefix}guides/alpha.html")
+    original = prefix.replace("-Latn", "").replace("ro/", "")
+    assert links(soup, "canonical") == {"canonical": f"{BASE}{original}guides/alpha.html"}
+    assert links(soup, "alternate") == {}
+
+
+@pytest.mark.parametrize("prefix", ["ro-Latn/", "pl-Latn/"])
+def test_variants_show_no_diacritics_anywhere(site: Path, prefix: str) -> None:
+    for file in sorted((site / prefix).rglob("*.html")):
+        text = visible_text(BeautifulSoup(file.read_text("utf-8"), "html.parser"))
+        assert not DIACRITICS & set(text), file
+
+
+def test_variant_links_stay_in_the_variant(site: Path) -> None:
+    soup = page(site, "pl-Latn/guides/alpha.html")
+    content_links = [a["href"] for a in soup.select("article a[href$='.html']")]
+    assert "beta.html" in content_links
+    nav = [a["href"] for a in soup.select(".md-nav a[href$='.html']")]
+    assert nav and all(not href.startswith(("/", "http")) for href in nav)
+
+
+def test_originals_keep_their_diacritics(site: Path) -> None:
+    assert "Łódź" in page(site, "guides/alpha.html").h1.get_text()
+    assert "Lojalność" in page(site, "pl/guides/alpha.html").h1.get_text()
+    assert page(site, "pl-Latn/guides/alpha.html").h1.get_text().startswith("Lojalnosc")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("guides/alpha.html", ["1.420 EUR", "14.200 EUR", "12,5 %", "88/100", "2 ore"]),
+        ("pl/guides/alpha.html", ["1420 EUR", "14 200 EUR", "12,5%", "88/100", "2 godziny"]),
+    ],
+)
+def test_kpi_values_are_formatted_for_the_locale(site: Path, path: str, expected: list) -> None:
+    table = page(site, path).select_one("table.gg-kpi")
+    assert table.caption.get_text(strip=True)
+    assert all(th["scope"] in ("col", "row") for th in table.find_all("th"))
+    values = [td.get_text().replace("\xa0", " ") for td in table.select("td.gg-num")]
+    assert values == expected
+
+
+def test_switcher_lists_the_four_versions_of_the_same_guide(site: Path) -> None:
+    for prefix in VERSIONS:
+        soup = page(site, f"{prefix}guides/alpha.html")
+        hrefs = [a["href"] for a in soup.select(".md-select__link")]
+        resolved = {(site / prefix / "guides" / href).resolve() for href in hrefs}
+        expected = {(site / p / "guides/alpha.html").resolve() for p in VERSIONS}
+        assert resolved == expected
+
+
+def test_missing_translation_falls_back_with_a_notice(site: Path) -> None:
+    soup = page(site, "pl/guides/beta.html")
+    notice = soup.select_one(".admonition.warning")
+    assert "nie został jeszcze przetłumaczony" in notice.get_text()
+    assert soup.select_one(".gg-guide")["lang"] == "ro"
+    assert links(soup, "canonical") == {"canonical": f"{BASE}guides/beta.html"}
+    assert links(soup, "alternate") == {}
+    assert links(page(site, "guides/beta.html"), "alternate") == {
+        "ro": f"{BASE}guides/beta.html",
+        "x-default": f"{BASE}guides/beta.html",
+    }
+
+
+def test_sitemaps_list_originals_with_alternates_and_no_variants(site: Path) -> None:
+    ro = (site / "sitemap.xml").read_text("utf-8")
+    pl = (site / "pl" / "sitemap.xml").read_text("utf-8")
+    assert f"<loc>{BASE}guides/alpha.html</loc>" in ro
+    assert f'hreflang="pl" href="{BASE}pl/guides/alpha.html"' in ro
+    assert f"<loc>{BASE}pl/guides/alpha.html</loc>" in pl
+    assert f"<loc>{BASE}pl/guides/beta.html</loc>" not in pl
+    assert "-Latn" not in ro + pl
+    assert not list(site.rglob("sitemap.xml.gz"))
+    assert not (site / "ro-Latn" / "sitemap.xml").exists()
+
+
+def test_heading_anchors_are_folded_and_equal_across_versions(site: Path) -> None:
+    for prefix in VERSIONS:
+        assert page(site, f"{prefix}guides/alpha.html").find(id="zrodlo-problemow")
+
+
+def test_faq_entries_have_shareable_anchors(site: Path) -> None:
+    faq = page(site, "guides/alpha.html").select_one("details.gg-faq")
+    assert faq["id"] == "ce-inseamna-nps"
+    assert faq.select_one(f"a[href='#{faq['id']}']")
+
+
+def test_glossary_terms_are_explained_in_place(site: Path) -> None:
+    abbr = page(site, "pl/guides/alpha.html").find("abbr", string="NPS")
+    assert "polecają" in abbr["title"]
+
+
+def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(site: Path,
+                                                                      tmp_path: Path) -> None:
+    project = copy_project(site.parent, tmp_path)
+    project.site_dir.mkdir()
+    (project.site_dir / "marker").write_text("old", "utf-8")
+    guide = project.content_dir / "ro" / "alpha.yaml"
+    guide.write_text(guide.read_text("utf-8").replace("beta.md", "gamma.md"), "utf-8")
+    with pytest.raises(Exception):  # noqa: B017 - our error or MkDocs' Abort
+        build(project, site_url=BASE)
+    assert (project.site_dir / "marker").read_text("utf-8") == "old"
