@@ -10,13 +10,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.commands.build import build as mkdocs_build
+
 from guidegen import history, postbuild, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.render import Page, render_pages
 from guidegen.validate import load_content
-from guidegen.variants import documents
+from guidegen.variants import documents, write_variants
 from guidegen.write import WriteReport, replace_dir, write_tree
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,9 @@ class Timings:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def check(project: Project, strict: bool = False,
-          timings: Timings | None = None) -> tuple[Content | None, list[Problem]]:
+def check(
+    project: Project, strict: bool = False, timings: Timings | None = None
+) -> tuple[Content | None, list[Problem]]:
     """Load and validate all content; never writes."""
     timings = timings or Timings()
     with timings.stage("load+validate"):
@@ -49,43 +52,51 @@ def check(project: Project, strict: bool = False,
     return content, problems
 
 
-def generate(project: Project, content: Content, *, with_variants: bool = True,
-             timings: Timings | None = None) -> tuple[list[Page], WriteReport]:
-    """Render pages and their variants and write the generated docs tree."""
+def generate(
+    project: Project, content: Content, *, timings: Timings | None = None
+) -> tuple[list[Page], WriteReport]:
+    """Render the pages and write the generated docs tree."""
     timings = timings or Timings()
     with timings.stage("render"):
         dates = history.last_changed(project.root)
         updated = {
             (lang, slug): dates[f"content/{lang}/{slug}.yaml"]
-            for slug, guides in content.guides.items() for lang in guides
+            for slug, guides in content.guides.items()
+            for lang in guides
             if f"content/{lang}/{slug}.yaml" in dates
         }
         pages = render_pages(project, content, updated)
-    with timings.stage("variants"):
-        files = documents(pages, content, with_variants)
-        files += site.theme_files(project, with_variants)
+        files = documents(pages, content) + site.theme_files(project)
     with timings.stage("write"):
         return pages, write_tree(project.build_dir, files)
 
 
-def build(project: Project, *, strict: bool = False, site_url: str | None = None,
-          with_variants: bool = True, timings: Timings | None = None,
-          on_problems: Callable[[list[Problem]], None] = lambda problems: None) -> Path:
+def build(
+    project: Project,
+    *,
+    strict: bool = False,
+    site_url: str | None = None,
+    with_variants: bool = True,
+    timings: Timings | None = None,
+    on_problems: Callable[[list[Problem]], None] = lambda problems: None,
+) -> Path:
     """Build site/ from the content; a failure leaves the previous site/ as it was."""
     timings = timings or Timings()
     content, problems = check(project, strict, timings)
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
-    pages, _ = generate(project, content, with_variants=with_variants, timings=timings)
+    pages, _ = generate(project, content, timings=timings)
     staging = project.root / f".{project.site_dir.name}-staging"
     if staging.exists():
         shutil.rmtree(staging)
     try:
         with timings.stage("mkdocs"):
-            config = site.mkdocs_config(project, content, staging, site_url=site_url,
-                                        with_variants=with_variants)
-            site.run_mkdocs(config)
+            config = site.mkdocs_config(project, content, staging, site_url=site_url)
+            mkdocs_build(config)
+        if with_variants:
+            with timings.stage("variants"):
+                write_variants(staging)
         with timings.stage("post-build"):
             postbuild.run(project, staging, pages, config.site_url or "")
         replace_dir(staging, project.site_dir)

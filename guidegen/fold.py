@@ -6,14 +6,42 @@ import re
 import unicodedata
 
 FOLD_RO = {
-    "ă": "a", "â": "a", "î": "i", "ș": "s", "ț": "t", "ş": "s", "ţ": "t",
-    "Ă": "A", "Â": "A", "Î": "I", "Ș": "S", "Ț": "T", "Ş": "S", "Ţ": "T",
+    "ă": "a",
+    "â": "a",
+    "î": "i",
+    "ș": "s",
+    "ț": "t",
+    "ş": "s",
+    "ţ": "t",
+    "Ă": "A",
+    "Â": "A",
+    "Î": "I",
+    "Ș": "S",
+    "Ț": "T",
+    "Ş": "S",
+    "Ţ": "T",
 }
 """Romanian letters, comma-below and the cedilla forms that are often typed instead."""
 
 FOLD_PL = {
-    "ą": "a", "ć": "c", "ę": "e", "ł": "l", "ń": "n", "ó": "o", "ś": "s", "ź": "z", "ż": "z",
-    "Ą": "A", "Ć": "C", "Ę": "E", "Ł": "L", "Ń": "N", "Ó": "O", "Ś": "S", "Ź": "Z", "Ż": "Z",
+    "ą": "a",
+    "ć": "c",
+    "ę": "e",
+    "ł": "l",
+    "ń": "n",
+    "ó": "o",
+    "ś": "s",
+    "ź": "z",
+    "ż": "z",
+    "Ą": "A",
+    "Ć": "C",
+    "Ę": "E",
+    "Ł": "L",
+    "Ń": "N",
+    "Ó": "O",
+    "Ś": "S",
+    "Ź": "Z",
+    "Ż": "Z",
 }
 """Polish letters; ł/Ł have no Unicode decomposition, so NFD stripping would miss them."""
 

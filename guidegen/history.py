@@ -12,7 +12,11 @@ def last_changed(root: Path, folder: str = "content") -> dict[str, date]:
     try:
         out = subprocess.run(
             ["git", "log", "--relative", "--format=@%ct", "--name-only", "--", folder],
-            cwd=root, capture_output=True, text=True, check=True, timeout=30,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return {}

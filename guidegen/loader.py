@@ -67,9 +67,10 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         """Compose a node, refusing aliases where they stand."""
         if self.check_event(yaml.AliasEvent):
-            raise _AliasError(problem="anchors and aliases (&, *) are not supported: "
-                              "write the value out in full",
-                              problem_mark=self.peek_event().start_mark)
+            raise _AliasError(
+                problem="anchors and aliases (&, *) are not supported: write the value out in full",
+                problem_mark=self.peek_event().start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -102,8 +103,12 @@ class _Builder:
             return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
         if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
             return node.value
-        self.problem(node, "yaml-tag", f"the tag '{node.tag}' is not allowed: content holds "
-                     "only text, numbers, lists and mappings; remove the tag")
+        self.problem(
+            node,
+            "yaml-tag",
+            f"the tag '{node.tag}' is not allowed: content holds "
+            "only text, numbers, lists and mappings; remove the tag",
+        )
         return None
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
@@ -116,11 +121,16 @@ class _Builder:
             key = str(key_node.value)
             if key in result:
                 first = self.key_positions[(*loc, key)]
-                self.problem(key_node, "duplicate-key", f"duplicate key '{key}' (first at line "
-                             f"{first[0]}): keep one of them")
+                self.problem(
+                    key_node,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first at line {first[0]}): keep one of them",
+                )
                 continue
-            self.key_positions[(*loc, key)] = (key_node.start_mark.line + 1,
-                                               key_node.start_mark.column + 1)
+            self.key_positions[(*loc, key)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
             result[key] = self.build(value_node, (*loc, key))
         return result
 
@@ -128,25 +138,56 @@ class _Builder:
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 (a BOM is accepted), refusing binary, oversized or other encodings."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(path, 1, 1, "error", "encoding", f"file is {len(raw)} bytes, "
-                              f"more than the {MAX_BYTES} a content file may have: split it")]
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                "error",
+                "encoding",
+                f"file is {len(raw)} bytes, "
+                f"more than the {MAX_BYTES} a content file may have: split it",
+            )
+        ]
     if b"\x00" in raw:
-        return None, [Problem(path, 1, 1, "error", "encoding",
-                              "file is binary (contains NUL bytes), not YAML text")]
+        return None, [
+            Problem(
+                path,
+                1,
+                1,
+                "error",
+                "encoding",
+                "file is binary (contains NUL bytes), not YAML text",
+            )
+        ]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        return None, [Problem(path, line, col, "error", "encoding",
-                              f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8")]
+        return None, [
+            Problem(
+                path,
+                line,
+                col,
+                "error",
+                "encoding",
+                f"byte 0x{raw[error.start]:02x} is not UTF-8: save the file as UTF-8",
+            )
+        ]
 
 
 def parse(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into a Document, or report why it cannot be read."""
     problems = [
-        Problem(path, number, line.index("\t") + 1, "error", "tab",
-                "tab character: YAML is indented with spaces; replace the tab with spaces")
+        Problem(
+            path,
+            number,
+            line.index("\t") + 1,
+            "error",
+            "tab",
+            "tab character: YAML is indented with spaces; replace the tab with spaces",
+        )
         for number, line in enumerate(text.splitlines(), 1)
         if "\t" in line
     ]

@@ -178,7 +178,9 @@ class Guide(Strict):
     """One guide in one language: Picture, Promise, Proof, Push."""
 
     title: Text
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
     question: Text
     picture: Text
     promise: Text
@@ -233,7 +235,9 @@ class Home(Strict):
     """The home page of one language."""
 
     title: Text
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
     intro: Text
     reading_paths: list[ReadingPath] = []
 

@@ -31,15 +31,22 @@ def format_value(value: Value, locale: str, min_grouping_digits: int = 1) -> str
     number = Decimal(str(value.value))
     group = _grouping(number, min_grouping_digits)
     if value.kind == "percent":
-        return format_percent(number / 100, locale=locale, decimal_quantization=False,
-                              group_separator=group)
+        return format_percent(
+            number / 100, locale=locale, decimal_quantization=False, group_separator=group
+        )
     if value.kind == "currency":
         pattern = Locale.parse(locale).currency_formats["standard"].pattern
         if number == number.to_integral_value():
             pattern = re.sub(r"\.0+", "", pattern)
-        return format_currency(number, value.currency, pattern.replace("¤", "¤¤"),
-                               locale=locale, currency_digits=False,
-                               decimal_quantization=False, group_separator=group)
+        return format_currency(
+            number,
+            value.currency,
+            pattern.replace("¤", "¤¤"),
+            locale=locale,
+            currency_digits=False,
+            decimal_quantization=False,
+            group_separator=group,
+        )
     if value.kind == "duration":
         return format_unit(number, _UNITS[value.unit], locale=locale)
     text = format_decimal(number, locale=locale, group_separator=group)

@@ -15,9 +15,13 @@ from guidegen.write import write_atomic
 
 def _environment(project: Project) -> jinja2.Environment:
     """Return a Jinja environment for the post-build templates (autoescaped XML)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(project.templates_dir),
-                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates_dir),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url: str) -> None:
@@ -28,8 +32,11 @@ def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url
     sitemaps = []
     for lang in LANGS:
         version = Version(lang, False)
-        entries = [{"loc": url(version, p.path), "alternates": alternates(p)}
-                   for p in pages if p.lang == lang and is_original(p, version)]
+        entries = [
+            {"loc": url(version, p.path), "alternates": alternates(p)}
+            for p in pages
+            if p.lang == lang and is_original(p, version)
+        ]
         text = env.get_template("sitemap.xml.j2").render(entries=entries, site_url=site_url)
         write_atomic(site_dir / version.prefix / "sitemap.xml", text.encode("utf-8"))
         sitemaps.append(f"{version.prefix}sitemap.xml")

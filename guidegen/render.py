@@ -90,8 +90,9 @@ def reading_minutes(text: str) -> int:
     return max(1, math.ceil(len(re.findall(r"\w+", text)) / WORDS_PER_MINUTE))
 
 
-def _guide_page(env: jinja2.Environment, content: Content, lang: str, slug: str,
-                updated: date | None) -> Page:
+def _guide_page(
+    env: jinja2.Environment, content: Content, lang: str, slug: str, updated: date | None
+) -> Page:
     """Render one guide for one language tree, falling back to another language's text."""
     guides = content.guides[slug]
     source_lang = lang if lang in guides else next(o for o in LANGS if o in guides)
@@ -103,39 +104,63 @@ def _guide_page(env: jinja2.Environment, content: Content, lang: str, slug: str,
     if source_lang != lang:
         notice = labels.fallback_notice.format(language=content.site.languages[source_lang].name)
     context = {
-        "guide": guide, "labels": labels, "lang": lang, "content_lang": source_lang,
-        "min_grouping_digits": site.min_grouping_digits, "kpi_tables": tables,
-        "glossary": content.glossary, "fallback_notice": notice, "slug": slug,
+        "guide": guide,
+        "labels": labels,
+        "lang": lang,
+        "content_lang": source_lang,
+        "min_grouping_digits": site.min_grouping_digits,
+        "kpi_tables": tables,
+        "glossary": content.glossary,
+        "fallback_notice": notice,
+        "slug": slug,
         "updated": "",
     }
     words = " ".join(text for _, text in texts(guide.model_dump()))
     context["reading_time"] = labels.reading_time.format(minutes=reading_minutes(words))
     if updated:
         context["updated"] = labels.updated.format(
-            date=format_date(updated, format="long", locale=lang))
+            date=format_date(updated, format="long", locale=lang)
+        )
     body = env.get_template("pages/guide.md.j2").render(context)
-    return Page(lang, f"guides/{slug}.md", guide.title, guide.description, body, source_lang,
-                tuple(g for g in LANGS if g in guides))
+    return Page(
+        lang,
+        f"guides/{slug}.md",
+        guide.title,
+        guide.description,
+        body,
+        source_lang,
+        tuple(g for g in LANGS if g in guides),
+    )
 
 
-def render_pages(project: Project, content: Content,
-                 updated: dict[tuple[str, str], date]) -> list[Page]:
+def render_pages(
+    project: Project, content: Content, updated: dict[tuple[str, str], date]
+) -> list[Page]:
     """Render every page of every language: home, guides and glossary."""
     env = environment(project)
     env.filters["number"] = _number
     pages = []
     for lang in LANGS:
         site = content.site.languages[lang]
-        titles = {slug: g.get(lang) or next(iter(g.values())) for slug, g in
-                  content.guides.items()}
+        titles = {slug: g.get(lang) or next(iter(g.values())) for slug, g in content.guides.items()}
         common = {"labels": site.labels, "lang": lang, "glossary": content.glossary}
         home = env.get_template("pages/home.md.j2").render(common, home=site.home, guides=titles)
-        pages.append(Page(lang, "index.md", site.home.title, site.home.description, home, lang,
-                          LANGS))
+        pages.append(
+            Page(lang, "index.md", site.home.title, site.home.description, home, lang, LANGS)
+        )
         for slug in content.guides:
             source = lang if lang in content.guides[slug] else next(iter(content.guides[slug]))
             pages.append(_guide_page(env, content, lang, slug, updated.get((source, slug))))
         glossary = env.get_template("pages/glossary.md.j2").render(common)
-        pages.append(Page(lang, "glossary.md", site.labels.glossary, site.site_description,
-                          glossary, lang, LANGS))
+        pages.append(
+            Page(
+                lang,
+                "glossary.md",
+                site.labels.glossary,
+                site.site_description,
+                glossary,
+                lang,
+                LANGS,
+            )
+        )
     return pages

@@ -1,9 +1,16 @@
-"""Turn rendered pages into the four published versions: each language with and without diacritics."""
+"""The four published versions: originals rendered by MkDocs, diacritic-free variants derived.
+
+A variant page is its original's built HTML with every text folded and its links moved into
+the variant's folder. Building the variants through MkDocs as well doubled MkDocs' time; this
+costs a few milliseconds a page (see README, Performance).
+"""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -16,8 +23,12 @@ VARIANT_SUFFIX = "-Latn"
 
 OG_LOCALES = {"ro": "ro_RO", "pl": "pl_PL"}
 
-_PROTECTED = re.compile(r"\]\([^)]*\)|(?:href|src)=\"[^\"]*\"|<https?://[^>]*>")
-"""Link targets, which folding must never change."""
+_URL = re.compile(r'(?P<switch>data-gg-version="[^"]*" )?(?P<attr>href|src)="(?P<url>[^"]*)"')
+"""A link target in built HTML; a switcher link is marked so that it is never remapped."""
+_BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
+_HREFLANG = re.compile(r'\s*<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
+_OG_ALTERNATE = re.compile(r'\s*<meta property="og:locale:alternate" content="[^"]*">')
+_CURRENT = ' aria-current="page"'
 
 
 @dataclass(frozen=True)
@@ -56,19 +67,12 @@ def url(version: Version, path: str) -> str:
     return version.prefix + path.removesuffix(".md") + ".html"
 
 
-def fold_markdown(text: str) -> str:
-    """Fold diacritics in Markdown everywhere but in link targets."""
-    parts, last = [], 0
-    for match in _PROTECTED.finditer(text):
-        parts += [fold(text[last : match.start()]), match.group(0)]
-        last = match.end()
-    return "".join([*parts, fold(text[last:])])
-
-
 def alternates(page: Page) -> list[dict[str, str]]:
     """Return the hreflang cluster of an original page (itself included), with x-default."""
-    cluster = [{"hreflang": lang, "href": url(Version(lang, False), page.path)}
-               for lang in page.translations]
+    cluster = [
+        {"hreflang": lang, "href": url(Version(lang, False), page.path)}
+        for lang in page.translations
+    ]
     return [*cluster, {"hreflang": "x-default", "href": cluster[0]["href"]}]
 
 
@@ -81,44 +85,110 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
     """Build the front matter the theme reads: alternates, canonical and the switcher."""
     original = is_original(page, version)
     cluster = alternates(page) if original else []
-    names = {v: (content.site.languages[v.lang].variant_name if v.variant
-                 else content.site.languages[v.lang].name) for v in VERSIONS}
-    switcher = [{"name": names[v], "href": url(v, page.path), "hreflang": v.lang,
-                 "current": v == version} for v in VERSIONS]
+    names = {
+        v: (
+            content.site.languages[v.lang].variant_name
+            if v.variant
+            else content.site.languages[v.lang].name
+        )
+        for v in VERSIONS
+    }
+    switcher = [
+        {
+            "name": names[v],
+            "href": url(v, page.path),
+            "hreflang": v.lang,
+            "locale": v.locale,
+            "current": v == version,
+        }
+        for v in VERSIONS
+    ]
     meta = {
         "title": page.title,
         "description": page.description,
         "guidegen": {
             "lang": page.lang,
             "og_locale": OG_LOCALES[page.lang],
-            "og_alternates": [OG_LOCALES[a["hreflang"]] for a in cluster
-                              if a["hreflang"] in OG_LOCALES and a["hreflang"] != page.lang],
+            "og_alternates": [
+                OG_LOCALES[a["hreflang"]]
+                for a in cluster
+                if a["hreflang"] in OG_LOCALES and a["hreflang"] != page.lang
+            ],
             "canonical": None if original else url(Version(page.source_lang, False), page.path),
             "alternates": cluster,
             "versions": switcher,
         },
     }
-    return _fold_meta(meta) if version.variant else meta
+    return meta
 
 
-def _fold_meta(meta: dict) -> dict:
-    """Fold the texts a reader sees in the front matter, never its links."""
-    folded = dict(meta, title=fold(meta["title"]), description=fold(meta["description"]))
-    versions = [dict(v, name=fold(v["name"])) for v in meta["guidegen"]["versions"]]
-    folded["guidegen"] = dict(meta["guidegen"], versions=versions)
-    return folded
-
-
-def documents(pages: list[Page], content: Content, with_variants: bool = True) -> list[OutputFile]:
-    """Return the Markdown file of every page in every version."""
+def documents(pages: list[Page], content: Content) -> list[OutputFile]:
+    """Return the Markdown file of every page of the original versions."""
     files = []
-    for version in VERSIONS:
-        if version.variant and not with_variants:
-            continue
+    for version in (v for v in VERSIONS if not v.variant):
         for page in (p for p in pages if p.lang == version.lang):
             meta = _meta(page, version, content)
-            body = fold_markdown(page.body) if version.variant else page.body
+            body = page.body
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-            files.append(OutputFile(f"docs/{version.locale}/{page.path}",
-                                    f"---\n{front}---\n\n{body}"))
+            files.append(
+                OutputFile(f"docs/{version.locale}/{page.path}", f"---\n{front}---\n\n{body}")
+            )
     return files
+
+
+def version_of(site_path: str) -> Version:
+    """Tell which version a path below the site root belongs to."""
+    first = site_path.split("/", 1)[0]
+    return next((v for v in VERSIONS if v.prefix == f"{first}/"), VERSIONS[0])
+
+
+def variant_path(site_path: str) -> str:
+    """Return where the variant of an original page goes, e.g. pl/x.html -> pl-Latn/x.html."""
+    version = version_of(site_path)
+    return Version(version.lang, True).prefix + site_path.removeprefix(version.prefix)
+
+
+def _relink(target: str, source: str, dest: str, remap: bool) -> str:
+    """Re-point a relative link of the page at source for the copy at dest."""
+    if not target or target.startswith(("#", "/", "data:", "mailto:")) or "://" in target:
+        return target
+    path, sep, fragment = target.partition("#")
+    absolute = posixpath.normpath(posixpath.join(posixpath.dirname(source), path or "."))
+    if path.endswith("/") or absolute == ".":
+        absolute = posixpath.join(absolute, "index.html").removeprefix("./")
+    if remap and absolute.endswith(".html") and version_of(absolute) == version_of(source):
+        absolute = variant_path(absolute)
+    relative = posixpath.relpath(absolute, posixpath.dirname(dest) or ".")
+    return relative + sep + fragment
+
+
+def variant_html(html: str, source: str) -> str:
+    """Derive a variant page from its original's HTML: texts folded, links kept in the variant."""
+    dest = variant_path(source)
+    variant = Version(version_of(source).lang, True)
+    html = _OG_ALTERNATE.sub("", _HREFLANG.sub("", html)).replace(_CURRENT, "")
+    marker = f'data-gg-version="{variant.locale}" '
+    html = html.replace(marker, marker + _CURRENT.strip() + " ")
+    parts, last = [], 0
+    for match in _URL.finditer(html):
+        link = _relink(match["url"], source, dest, remap=not match["switch"])
+        parts += [fold(html[last : match.start("url")]), link]
+        last = match.end("url")
+    html = "".join([*parts, fold(html[last:])])
+    root = posixpath.relpath(".", posixpath.dirname(dest) or ".")
+    return _BASE.sub(lambda m: m[0] if m["url"].startswith("/") else f'"base": "{root}"', html)
+
+
+def write_variants(site_dir: Path) -> int:
+    """Write the diacritic-free version of every original page; return how many."""
+    originals = [
+        p
+        for p in sorted(site_dir.rglob("*.html"))
+        if not version_of(p.relative_to(site_dir).as_posix()).variant
+    ]
+    for page in originals:
+        source = page.relative_to(site_dir).as_posix()
+        target = site_dir / variant_path(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(variant_html(page.read_text("utf-8"), source), "utf-8")
+    return len(originals)

@@ -10,7 +10,6 @@ from bs4 import BeautifulSoup
 
 from guidegen.build import build
 from guidegen.fold import FOLD_PL, FOLD_RO
-from guidegen.project import Project
 from tests.conftest import REPO, copy_project
 
 BASE = "https://guides.example/"
@@ -162,8 +161,9 @@ def test_glossary_terms_are_explained_in_place(site: Path) -> None:
     assert "polecają" in abbr["title"]
 
 
-def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(site: Path,
-                                                                      tmp_path: Path) -> None:
+def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(
+    site: Path, tmp_path: Path
+) -> None:
     project = copy_project(site.parent, tmp_path)
     project.site_dir.mkdir()
     (project.site_dir / "marker").write_text("old", "utf-8")

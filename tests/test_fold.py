@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from guidegen.fold import FOLD_PL, FOLD_RO, fold, slugify
-from guidegen.variants import fold_markdown
+from guidegen.variants import variant_html
 
 
 def test_every_table_letter_folds_to_an_ascii_letter_of_the_same_case() -> None:
@@ -31,10 +31,25 @@ def test_everything_else_is_kept() -> None:
     assert fold(text) == "„Clienti” 🚀 €540 12,5% café ß ÿ 😊"
 
 
-def test_links_are_never_folded() -> None:
-    text = '[Țară](https://ro.example/țară) <a href="/ș/">ș</a> <https://pl.example/łódź>'
-    assert fold_markdown(text) == (
-        '[Tara](https://ro.example/țară) <a href="/ș/">s</a> <https://pl.example/łódź>'
+def test_variant_html_folds_text_but_never_link_targets() -> None:
+    html = '<p title="Țară">Țară <a href="https://ro.example/țară">ș</a></p>'
+    assert variant_html(html, "pl/guides/x.html") == (
+        '<p title="Tara">Tara <a href="https://ro.example/țară">s</a></p>'
+    )
+
+
+def test_variant_links_move_into_the_variant_folder() -> None:
+    html = (
+        '<a href="b.html#s">b</a> <link href="../assets/x.css">'
+        ' <a data-gg-version="ro" href="a.html">ro</a>'
+        ' <a data-gg-version="ro-Latn" href="../ro-Latn/guides/a.html">ro-Latn</a>'
+        ' <a href="../pl/guides/a.html">pl</a> <script>{"base": ".."}</script>'
+    )
+    assert variant_html(html, "guides/a.html") == (
+        '<a href="b.html#s">b</a> <link href="../../assets/x.css">'
+        ' <a data-gg-version="ro" href="../../guides/a.html">ro</a>'
+        ' <a data-gg-version="ro-Latn" aria-current="page" href="a.html">ro-Latn</a>'
+        ' <a href="../../pl/guides/a.html">pl</a> <script>{"base": "../.."}</script>'
     )
 
 

@@ -67,7 +67,7 @@ def test_syntax_error_has_position_and_hint() -> None:
 
 
 def test_dates_stay_text_and_text_is_nfc() -> None:
-    doc, _ = parse("x.yaml", "when: 2024-01-02\nword: \"a\\u0306\"\n")
+    doc, _ = parse("x.yaml", 'when: 2024-01-02\nword: "a\\u0306"\n')
     assert doc.data == {"when": "2024-01-02", "word": "ă"}
 
 

@@ -58,8 +58,11 @@ def test_formatting_matches_icu_over_a_range_of_values() -> None:
     cases = _cases()
     icu = json.loads(
         subprocess.run(
-            ["node", "-e", ICU_SCRIPT], input=json.dumps(cases), capture_output=True,
-            text=True, check=True,
+            ["node", "-e", ICU_SCRIPT],
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     )
     mismatches = [
