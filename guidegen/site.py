@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,6 @@ from guidegen.fold import fold
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.variants import VERSIONS, OutputFile, Version
-
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 def theme_files(project: Project) -> list[OutputFile]:
