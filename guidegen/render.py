@@ -29,7 +29,7 @@ class Page:
     lang: str
     """The language tree the page belongs to."""
     path: str
-    """Markdown path inside the language tree, e.g. guides/omnichannel-journey.md."""
+    """Markdown path inside the language tree, e.g. omnichannel-journey.md."""
     title: str
     description: str
     body: str
@@ -124,7 +124,7 @@ def _guide_page(
     body = env.get_template("pages/guide.md.j2").render(context)
     return Page(
         lang,
-        f"guides/{slug}.md",
+        f"{slug}.md",
         guide.title,
         guide.description,
         body,

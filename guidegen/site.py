@@ -40,7 +40,7 @@ def _language(version: Version, content: Content, guide_titles: dict[str, str]) 
         "site_description": site.site_description,
         "nav": [
             "index.md",
-            {labels.guides: [f"guides/{slug}.md" for slug in guides]},
+            {labels.guides: [f"{slug}.md" for slug in guides]},
             "glossary.md",
         ],
         "extra": {

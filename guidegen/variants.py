@@ -61,7 +61,7 @@ class OutputFile:
 
 
 def url(version: Version, path: str) -> str:
-    """Return a page's URL relative to the site root, e.g. pl/guides/x.html or pl/."""
+    """Return a page's URL relative to the site root, e.g. pl/x.html or pl/."""
     if path == "index.md":
         return version.prefix
     return version.prefix + path.removesuffix(".md") + ".html"

@@ -49,18 +49,18 @@ def visible_text(soup: BeautifulSoup) -> str:
 
 @pytest.mark.parametrize("prefix", VERSIONS)
 def test_every_version_has_every_page_in_its_language(site: Path, prefix: str) -> None:
-    for name in ("index.html", "guides/alpha.html", "guides/beta.html", "glossary.html"):
+    for name in ("index.html", "alpha.html", "beta.html", "glossary.html"):
         soup = page(site, prefix + name)
         assert soup.html["lang"] == VERSIONS[prefix]
 
 
 def test_originals_carry_absolute_reciprocal_hreflang(site: Path) -> None:
     expected = {
-        "ro": f"{BASE}guides/alpha.html",
-        "pl": f"{BASE}pl/guides/alpha.html",
-        "x-default": f"{BASE}guides/alpha.html",
+        "ro": f"{BASE}alpha.html",
+        "pl": f"{BASE}pl/alpha.html",
+        "x-default": f"{BASE}alpha.html",
     }
-    for path in ("guides/alpha.html", "pl/guides/alpha.html"):
+    for path in ("alpha.html", "pl/alpha.html"):
         assert links(page(site, path), "alternate") == expected
     assert links(page(site, "pl/index.html"), "alternate")["pl"] == f"{BASE}pl/"
 
@@ -69,9 +69,9 @@ def test_originals_carry_absolute_reciprocal_hreflang(site: Path) -> None:
 def test_variants_point_canonical_to_their_original_and_leave_hreflang(
     site: Path, prefix: str
 ) -> None:
-    soup = page(site, f"{prefix}guides/alpha.html")
+    soup = page(site, f"{prefix}alpha.html")
     original = prefix.replace("-Latn", "").replace("ro/", "")
-    assert links(soup, "canonical") == {"canonical": f"{BASE}{original}guides/alpha.html"}
+    assert links(soup, "canonical") == {"canonical": f"{BASE}{original}alpha.html"}
     assert links(soup, "alternate") == {}
 
 
@@ -83,7 +83,7 @@ def test_variants_show_no_diacritics_anywhere(site: Path, prefix: str) -> None:
 
 
 def test_variant_links_stay_in_the_variant(site: Path) -> None:
-    soup = page(site, "pl-Latn/guides/alpha.html")
+    soup = page(site, "pl-Latn/alpha.html")
     content_links = [a["href"] for a in soup.select("article a[href$='.html']")]
     assert "beta.html" in content_links
     nav = [a["href"] for a in soup.select(".md-nav a[href$='.html']")]
@@ -91,16 +91,16 @@ def test_variant_links_stay_in_the_variant(site: Path) -> None:
 
 
 def test_originals_keep_their_diacritics(site: Path) -> None:
-    assert "Łódź" in page(site, "guides/alpha.html").h1.get_text()
-    assert "Lojalność" in page(site, "pl/guides/alpha.html").h1.get_text()
-    assert page(site, "pl-Latn/guides/alpha.html").h1.get_text().startswith("Lojalnosc")
+    assert "Łódź" in page(site, "alpha.html").h1.get_text()
+    assert "Lojalność" in page(site, "pl/alpha.html").h1.get_text()
+    assert page(site, "pl-Latn/alpha.html").h1.get_text().startswith("Lojalnosc")
 
 
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("guides/alpha.html", ["1.420 EUR", "14.200 EUR", "12,5 %", "88/100", "2 ore"]),
-        ("pl/guides/alpha.html", ["1420 EUR", "14 200 EUR", "12,5%", "88/100", "2 godziny"]),
+        ("alpha.html", ["1.420 EUR", "14.200 EUR", "12,5 %", "88/100", "2 ore"]),
+        ("pl/alpha.html", ["1420 EUR", "14 200 EUR", "12,5%", "88/100", "2 godziny"]),
     ],
 )
 def test_kpi_values_are_formatted_for_the_locale(site: Path, path: str, expected: list) -> None:
@@ -113,33 +113,33 @@ def test_kpi_values_are_formatted_for_the_locale(site: Path, path: str, expected
 
 def test_switcher_lists_the_four_versions_of_the_same_guide(site: Path) -> None:
     for prefix in VERSIONS:
-        soup = page(site, f"{prefix}guides/alpha.html")
+        soup = page(site, f"{prefix}alpha.html")
         hrefs = [a["href"] for a in soup.select(".md-select__link")]
-        resolved = {(site / prefix / "guides" / href).resolve() for href in hrefs}
-        expected = {(site / p / "guides/alpha.html").resolve() for p in VERSIONS}
+        resolved = {(site / prefix / href).resolve() for href in hrefs}
+        expected = {(site / p / "alpha.html").resolve() for p in VERSIONS}
         assert resolved == expected
 
 
 def test_missing_translation_falls_back_with_a_notice(site: Path) -> None:
-    soup = page(site, "pl/guides/beta.html")
+    soup = page(site, "pl/beta.html")
     notice = soup.select_one(".admonition.warning")
     assert "nie został jeszcze przetłumaczony" in notice.get_text()
     assert soup.select_one(".gg-guide")["lang"] == "ro"
-    assert links(soup, "canonical") == {"canonical": f"{BASE}guides/beta.html"}
+    assert links(soup, "canonical") == {"canonical": f"{BASE}beta.html"}
     assert links(soup, "alternate") == {}
-    assert links(page(site, "guides/beta.html"), "alternate") == {
-        "ro": f"{BASE}guides/beta.html",
-        "x-default": f"{BASE}guides/beta.html",
+    assert links(page(site, "beta.html"), "alternate") == {
+        "ro": f"{BASE}beta.html",
+        "x-default": f"{BASE}beta.html",
     }
 
 
 def test_sitemaps_list_originals_with_alternates_and_no_variants(site: Path) -> None:
     ro = (site / "sitemap.xml").read_text("utf-8")
     pl = (site / "pl" / "sitemap.xml").read_text("utf-8")
-    assert f"<loc>{BASE}guides/alpha.html</loc>" in ro
-    assert f'hreflang="pl" href="{BASE}pl/guides/alpha.html"' in ro
-    assert f"<loc>{BASE}pl/guides/alpha.html</loc>" in pl
-    assert f"<loc>{BASE}pl/guides/beta.html</loc>" not in pl
+    assert f"<loc>{BASE}alpha.html</loc>" in ro
+    assert f'hreflang="pl" href="{BASE}pl/alpha.html"' in ro
+    assert f"<loc>{BASE}pl/alpha.html</loc>" in pl
+    assert f"<loc>{BASE}pl/beta.html</loc>" not in pl
     assert "-Latn" not in ro + pl
     assert not list(site.rglob("sitemap.xml.gz"))
     assert not (site / "ro-Latn" / "sitemap.xml").exists()
@@ -147,17 +147,17 @@ def test_sitemaps_list_originals_with_alternates_and_no_variants(site: Path) -> 
 
 def test_heading_anchors_are_folded_and_equal_across_versions(site: Path) -> None:
     for prefix in VERSIONS:
-        assert page(site, f"{prefix}guides/alpha.html").find(id="zrodlo-problemow")
+        assert page(site, f"{prefix}alpha.html").find(id="zrodlo-problemow")
 
 
 def test_faq_entries_have_shareable_anchors(site: Path) -> None:
-    faq = page(site, "guides/alpha.html").select_one("details.gg-faq")
+    faq = page(site, "alpha.html").select_one("details.gg-faq")
     assert faq["id"] == "ce-inseamna-nps"
     assert faq.select_one(f"a[href='#{faq['id']}']")
 
 
 def test_glossary_terms_are_explained_in_place(site: Path) -> None:
-    abbr = page(site, "pl/guides/alpha.html").find("abbr", string="NPS")
+    abbr = page(site, "pl/alpha.html").find("abbr", string="NPS")
     assert "polecają" in abbr["title"]
 
 

@@ -60,7 +60,7 @@ def test_translations_have_the_same_structure(slug: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_built_kpi_values_equal_data(shipped_site: Path, slug: str, lang: str) -> None:
     soup = BeautifulSoup(
-        (shipped_site / PREFIX[lang] / "guides" / f"{slug}.html").read_text("utf-8"), "html.parser"
+        (shipped_site / PREFIX[lang] / f"{slug}.html").read_text("utf-8"), "html.parser"
     )
     for table_id in guide(lang, slug).get("kpi_tables", []):
         table = soup.find("table", id=f"kpi-{table_id}")
