@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,29 @@ def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(
     with pytest.raises(Exception):  # noqa: B017 - our error or MkDocs' Abort
         build(project, site_url=BASE)
     assert (project.site_dir / "marker").read_text("utf-8") == "old"
+
+
+def _icu_long_date(locale: str, iso: str) -> str:
+    """Format a date the way ICU (Node's Intl) writes it in the long style."""
+    script = f"process.stdout.write(new Intl.DateTimeFormat('{locale}', "
+    script += f"{{dateStyle: 'long', timeZone: 'UTC'}}).format(new Date('{iso}T12:00:00Z')))"
+    return subprocess.run(["node", "-e", script], capture_output=True, text=True).stdout
+
+
+def test_last_updated_comes_from_git_history_in_the_page_locale(site: Path, tmp_path: Path) -> None:
+    project = copy_project(site.parent, tmp_path)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": "2025-03-02T10:00:00Z",
+        "GIT_COMMITTER_DATE": "2025-03-02T10:00:00Z",
+    }
+    for command in (
+        ["init", "-q"],
+        ["add", "content"],
+        ["-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "c"],
+    ):
+        subprocess.run(["git", *command], cwd=tmp_path, env=env, check=True)
+    build(project, site_url=BASE)
+    for prefix, locale in (("", "ro"), ("pl/", "pl")):
+        meta = page(project.site_dir, f"{prefix}alpha.html").select_one(".gg-meta").get_text()
+        assert _icu_long_date(locale, "2025-03-02") in meta
