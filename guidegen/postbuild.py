@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 
+from guidegen import search
 from guidegen.model import LANGS
 from guidegen.project import Project
 from guidegen.render import Page
@@ -47,3 +48,4 @@ def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url
 def run(project: Project, site_dir: Path, pages: list[Page], site_url: str) -> None:
     """Run every post-build step on a freshly built site folder."""
     write_sitemaps(project, site_dir, pages, site_url)
+    search.index_site(project, site_dir, pages)

@@ -1,0 +1,179 @@
+"""Post-build search: a Pagefind index per language of the original pages, folding like ours.
+
+Pagefind folds combining marks itself, so `clienti` finds clienți; letters that Unicode does
+not decompose (Polish ł) are not folded, so each page is indexed with a `folded` metadata
+field holding, folded with our table, the words Pagefind alone would not fold like us. The
+field lives only in the index, never in the published HTML. The diacritic-free variants are
+not indexed: their search UI reads the original index and rewrites the result links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import unicodedata
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from pagefind.index import IndexConfig, PagefindIndex
+
+from guidegen.errors import GuidegenError
+from guidegen.fold import FOLD_PL, FOLD_RO, fold
+from guidegen.project import Project
+from guidegen.render import Page
+from guidegen.variants import VERSIONS, Version, is_original, url
+from guidegen.write import write_atomic
+
+BUNDLE = "pagefind"
+"""The search bundle's folder below the site root."""
+
+UI_SETTINGS = f"{BUNDLE}/guidegen-ui.json"
+"""Per-version UI settings, fetched by the search dialog when it first opens."""
+
+INDEX_CONFIG: IndexConfig = {
+    "root_selector": "article",
+    "exclude_selectors": [".headerlink", ".md-source-file"],
+}
+"""Index the guide text only: not navigation, permalink marks or page furniture."""
+
+_WORD = re.compile(r"\w+")
+_VOID = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+class _ArticleText(HTMLParser):
+    """Collect the text inside the page's <article>, where Pagefind reads the content."""
+
+    def __init__(self) -> None:
+        """Start outside any article."""
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Enter an article (nested tags inside it count too)."""
+        if tag == "article" or self.depth:
+            self.depth += tag not in _VOID
+
+    def handle_endtag(self, tag: str) -> None:
+        """Leave an element inside the article."""
+        if self.depth and tag not in _VOID:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        """Keep text that is inside the article."""
+        if self.depth:
+            self.chunks.append(data)
+
+
+def strip_marks(text: str) -> str:
+    """Remove combining marks the way Pagefind does: decompose, drop the marks."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def extra_words(html: str) -> list[str]:
+    """Return the article's words, folded and lowercased, that Pagefind would not fold like us."""
+    parser = _ArticleText()
+    parser.feed(html)
+    words = {w.lower() for w in _WORD.findall(" ".join(parser.chunks))}
+    return sorted({strip_marks(fold(w)) for w in words if strip_marks(fold(w)) != strip_marks(w)})
+
+
+def _meta_tag(env: jinja2.Environment, words: list[str]) -> str:
+    """Render the metadata tag that carries a page's extra folded words."""
+    return env.get_template("meta.html.j2").render(words=" ".join(words))
+
+
+def _with_folded_words(env: jinja2.Environment, html: str) -> str:
+    """Return the page HTML with its extra folded words added inside the article for Pagefind."""
+    words = extra_words(html)
+    end = html.rfind("</article>")
+    if not words or end < 0:
+        return html
+    return html[:end] + _meta_tag(env, words) + html[end:]
+
+
+def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
+    """Return (URL path, built file) of every original page: own language, with diacritics."""
+    found = []
+    for page in pages:
+        version = Version(page.lang, False)
+        if is_original(page, version):
+            link = url(version, page.path)
+            target = site_dir / (link + "index.html" if link.endswith("/") or not link else link)
+            found.append((f"/{link}", target))
+    return sorted(found)
+
+
+async def _index(site_dir: Path, documents: list[tuple[str, str]]) -> None:
+    """Index the documents with Pagefind, one index per <html lang>, and write the bundle."""
+    config: IndexConfig = {**INDEX_CONFIG, "output_path": str(site_dir / BUNDLE)}
+    async with PagefindIndex(config) as index:
+        for link, html in documents:
+            await index.add_html_file(content=html, url=link)
+
+
+def _run_in_own_loop(job: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to completion on a fresh event loop in a worker thread.
+
+    The caller may already run an event loop (a test driving a browser, a dev server), where
+    asyncio.run would refuse to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, job).result()
+
+
+def ui_settings(strings: dict[str, dict[str, str]], versions: list[Version]) -> dict:
+    """Return what the search dialog needs per version: UI texts and result link prefixes."""
+    entries = []
+    for version in versions:
+        texts = strings[version.lang]
+        entries.append(
+            {
+                "prefix": version.prefix,
+                "indexPrefix": Version(version.lang, False).prefix,
+                "strings": {k: fold(v) for k, v in texts.items()} if version.variant else texts,
+                "foldResults": version.variant,
+            }
+        )
+    longest_first = sorted(entries, key=lambda e: len(e["prefix"]), reverse=True)
+    return {"versions": longest_first, "fold": {**FOLD_RO, **FOLD_PL}}
+
+
+def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
+    """Write the search UI settings of every published version into the search bundle."""
+    strings = yaml.safe_load((templates_dir / "search" / "strings.yaml").read_text("utf-8"))
+    versions = [v for v in VERSIONS if (site_dir / v.prefix).is_dir()]
+    data = json.dumps(ui_settings(strings, versions), ensure_ascii=False, sort_keys=True, indent=1)
+    write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
+
+
+def index_site(project: Project, site_dir: Path, pages: list[Page]) -> None:
+    """Build the search bundle of a freshly built site: per-language index and UI settings."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(project.templates_dir / "search"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    documents = []
+    for link, target in original_pages(site_dir, pages):
+        if not target.is_file():
+            raise GuidegenError(f"search: built page {target} is missing; rebuild the site")
+        documents.append((link, _with_folded_words(env, target.read_text("utf-8"))))
+    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+    try:
+        _run_in_own_loop(_index(site_dir, documents))
+    except (OSError, RuntimeError, AssertionError) as error:
+        raise GuidegenError(
+            f"search: Pagefind could not index the site ({error}); "
+            "check that pagefind[bin] is installed (make build)"
+        ) from error
+    _write_ui_settings(project.templates_dir, site_dir)
