@@ -37,6 +37,8 @@ class Page:
     """The language of the content; differs from lang on a fallback page."""
     translations: tuple[str, ...]
     """The languages in which this page has content of its own."""
+    template: str | None = None
+    """A theme template other than the default one; such a page stays out of sitemaps and search."""
 
 
 def inline(text: str) -> str:
@@ -163,4 +165,18 @@ def render_pages(
                 LANGS,
             )
         )
+        if lang != LANGS[0]:
+            not_found = env.get_template("pages/not_found.md.j2").render(common)
+            pages.append(
+                Page(
+                    lang,
+                    "404.md",
+                    site.labels.not_found_title,
+                    site.site_description,
+                    not_found,
+                    lang,
+                    (lang,),
+                    template="404.html",
+                )
+            )
     return pages

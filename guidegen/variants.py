@@ -77,8 +77,8 @@ def alternates(page: Page) -> list[dict[str, str]]:
 
 
 def is_original(page: Page, version: Version) -> bool:
-    """Tell whether a page in a version is an original: its own language, with diacritics."""
-    return not version.variant and page.source_lang == page.lang
+    """Tell whether a page is a listed original: own language, with diacritics, usual template."""
+    return not version.variant and page.source_lang == page.lang and page.template is None
 
 
 def _meta(page: Page, version: Version, content: Content) -> dict:
@@ -104,6 +104,7 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
         for v in VERSIONS
     ]
     meta = {
+        **({"template": page.template} if page.template else {}),
         "title": page.title,
         "description": page.description,
         "guidegen": {

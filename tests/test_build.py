@@ -200,3 +200,18 @@ def test_last_updated_comes_from_git_history_in_the_page_locale(site: Path, tmp_
     for prefix, locale in (("", "ro"), ("pl/", "pl")):
         meta = page(project.site_dir, f"{prefix}alpha.html").select_one(".gg-meta").get_text()
         assert _icu_long_date(locale, "2025-03-02") in meta
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title"),
+    [("", "găsită"), ("pl/", "Nie znaleziono"), ("ro-Latn/", "gasita"), ("pl-Latn/", "Nie zna")],
+)
+def test_each_version_has_its_own_not_found_page(site: Path, prefix: str, title: str) -> None:
+    soup = page(site, f"{prefix}404.html")
+    assert title in soup.h1.get_text()
+    assert soup.find("meta", attrs={"name": "robots", "content": "noindex"})
+
+
+def test_not_found_pages_stay_out_of_sitemaps(site: Path) -> None:
+    for sitemap in ("sitemap.xml", "pl/sitemap.xml"):
+        assert "404" not in (site / sitemap).read_text("utf-8")
