@@ -18,6 +18,12 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max
 """Lower-case ASCII words joined by single hyphens: safe in file names and URLs."""
 
 
+Term = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[^\[\]<>&\n]+$")
+]
+"""A glossary term as it appears in text: no brackets, markup or line breaks."""
+
+
 class Strict(BaseModel):
     """Base of every model: unknown fields are errors, objects are immutable."""
 
@@ -274,9 +280,9 @@ class SiteData(Strict):
 class GlossaryEntry(Strict):
     """A term readers meet, defined in every language."""
 
-    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    term: Term
     """The spelling explained wherever it appears on a page, e.g. NPS."""
-    aliases: dict[Lang, list[Text]] = {}
+    aliases: dict[Lang, list[Term]] = {}
     """Other spellings of the term in one language, e.g. 'lojalność klientów'."""
     expansion: Localized
     definition: Localized

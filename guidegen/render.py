@@ -18,8 +18,11 @@ from guidegen.numbers import format_value
 from guidegen.project import Project
 
 WORDS_PER_MINUTE = 200
-_SAFE_LINK = re.compile(r"^(https?://|mailto:|#|[\w./-]+(#[\w-]*)?$)", re.IGNORECASE)
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+_SAFE_LINK = re.compile(
+    r"\[[^\[\]]*\]\((?:https?://[^\s()<>\"']+|mailto:[^\s()<>\"']+|#[\w-]+"
+    r"|[a-z0-9-]+\.md(?:#[\w-]+)?)\)"
+)
+"""The only links content may make: web, mail, an anchor, or another guide (slug.md)."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,17 @@ class Page:
 def inline(text: str) -> str:
     """Make content text safe Markdown: HTML and attribute lists inert, only safe links kept."""
     escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
+    escaped = escaped.replace("![", "!&#91;")
+    parts, last = [], 0
+    for match in _SAFE_LINK.finditer(escaped):
+        parts += [_unlinkable(escaped[last : match.start()]), match.group(0)]
+        last = match.end()
+    return "".join([*parts, _unlinkable(escaped[last:])])
 
-    def keep_safe(match: re.Match[str]) -> str:
-        return match.group(0) if _SAFE_LINK.match(match.group(2)) else match.group(1)
 
-    return _LINK.sub(keep_safe, escaped)
+def _unlinkable(text: str) -> str:
+    """Escape brackets so that no other link, image or reference definition can form."""
+    return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def blocks(text: str) -> str:

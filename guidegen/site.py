@@ -12,6 +12,7 @@ from mkdocs.utils.yaml import yaml_load
 from guidegen.fold import fold
 from guidegen.model import Content
 from guidegen.project import Project
+from guidegen.render import attr
 from guidegen.variants import VERSIONS, OutputFile, Version
 
 
@@ -26,28 +27,31 @@ def theme_files(project: Project) -> list[OutputFile]:
 
 
 def _language(version: Version, content: Content, guide_titles: dict[str, str]) -> dict[str, Any]:
-    """Return the static-i18n settings of one language: names, navigation, 404 texts."""
+    """Return the static-i18n settings of one language: names, navigation, 404 texts.
+
+    Material writes these into pages as HTML, so every text is escaped here.
+    """
     site = content.site.languages[version.lang]
     labels = site.labels
     guides = sorted(guide_titles, key=lambda slug: fold(guide_titles[slug]).casefold())
     return {
         "locale": version.locale,
-        "name": site.name,
+        "name": attr(site.name),
         "link": f"/{version.prefix}",
         "default": version.prefix == "",
         "build": True,
-        "site_name": site.site_name,
-        "site_description": site.site_description,
+        "site_name": attr(site.site_name),
+        "site_description": attr(site.site_description),
         "nav": [
             "index.md",
-            {labels.guides: [f"{slug}.md" for slug in guides]},
+            {attr(labels.guides): [f"{slug}.md" for slug in guides]},
             "glossary.md",
         ],
         "extra": {
             "guidegen": {
-                "not_found_title": labels.not_found_title,
-                "not_found_text": labels.not_found_text,
-                "home_link": labels.home_link,
+                "not_found_title": attr(labels.not_found_title),
+                "not_found_text": attr(labels.not_found_text),
+                "home_link": attr(labels.home_link),
                 "home": version.prefix or "./",
             }
         },

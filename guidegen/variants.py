@@ -16,7 +16,7 @@ import yaml
 
 from guidegen.fold import fold
 from guidegen.model import LANGS, Content
-from guidegen.render import Page
+from guidegen.render import Page, attr
 
 VARIANT_SUFFIX = "-Latn"
 """Locale suffix of a diacritic-free version: ro-Latn is Romanian in plain Latin letters."""
@@ -86,7 +86,7 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
     original = is_original(page, version)
     cluster = alternates(page) if original else []
     names = {
-        v: (
+        v: attr(
             content.site.languages[v.lang].variant_name
             if v.variant
             else content.site.languages[v.lang].name
@@ -105,8 +105,8 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
     ]
     meta = {
         **({"template": page.template} if page.template else {}),
-        "title": page.title,
-        "description": page.description,
+        "title": attr(page.title),
+        "description": attr(page.description),
         "guidegen": {
             "lang": page.lang,
             "og_locale": OG_LOCALES[page.lang],
