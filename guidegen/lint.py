@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from guidegen.errors import Problem
 from guidegen.fold import FOLD_PL, FOLD_RO
 from guidegen.loader import Document, Loc, loc_label
+from guidegen.model import LANGS
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
 """Cedilla letters typed instead of the Romanian comma-below letters."""
@@ -22,6 +23,8 @@ _MIN_RATIO = 0.005
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DOUBLED = re.compile(r"\b(\w{2,})\b[\s,]+\b(\1)\b", re.IGNORECASE | re.UNICODE)
 _PLACEHOLDER = re.compile(r"<>|\bTODO\b|\blorem\b|\bipsum\b", re.IGNORECASE)
+_GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u052f\u1f00-\u1fff]")
+"""Greek, Cyrillic and Greek Extended letters: a quick test before naming each letter."""
 _PAIRS = (("(", ")"), ("[", "]"), ("„", "”"), ("«", "»"))
 
 
@@ -37,7 +40,7 @@ def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, data
 
 
-def _find(doc: Document, loc: Loc, needle: str) -> tuple[int, int]:
+def find(doc: Document, loc: Loc, needle: str) -> tuple[int, int]:
     """Locate needle in the file at or after the value's start; fall back to the value."""
     line, col = doc.position(loc)
     lines = doc.text.splitlines(keepends=True)
@@ -56,26 +59,45 @@ def _script(char: str) -> str:
 
 def _mixed_words(text: str) -> Iterator[str]:
     """Yield words that mix Latin letters with Cyrillic or Greek look-alikes."""
+    if not _GREEK_OR_CYRILLIC.search(text):
+        return
     for word in _WORD.findall(text):
         scripts = {_script(c) for c in word if c.isalpha()}
         if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
             yield word
 
 
-def _unbalanced(text: str) -> str | None:
-    """Return the first bracket or quote pair that does not balance."""
+def _unbalanced(text: str) -> tuple[str, int] | None:
+    """Return the first bracket or quote pair that does not balance and where it breaks."""
     for opening, closing in _PAIRS:
-        if text.count(opening) != text.count(closing):
-            return f"{opening}{closing}"
+        depth = 0
+        for index, char in enumerate(text):
+            depth += (char == opening) - (char == closing)
+            if depth < 0:
+                return f"{opening}{closing}", index
+        if depth > 0:
+            return f"{opening}{closing}", text.rindex(opening)
     if text.count('"') % 2:
-        return '""'
+        return '""', text.rindex('"')
     return None
 
 
-def _problem(doc: Document, loc: Loc, needle: str, severity: str, rule: str, message: str,
-             fixable: bool = False) -> Problem:
+def _excerpt(text: str, start: int) -> str:
+    """Return the text from start to the end of its line, as it stands in the file."""
+    return text[start:].split("\n", 1)[0][:40]
+
+
+def _problem(
+    doc: Document,
+    loc: Loc,
+    needle: str,
+    severity: str,
+    rule: str,
+    message: str,
+    fixable: bool = False,
+) -> Problem:
     """Build a problem at the place of needle inside the value at loc."""
-    line, col = _find(doc, loc, needle)
+    line, col = find(doc, loc, needle)
     return Problem(doc.path, line, col, severity, rule, message, fixable)  # type: ignore[arg-type]
 
 
@@ -85,25 +107,65 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
     problems = []
     if lang == "ro":
         for letter in sorted({c for c in text if c in CEDILLA}):
-            problems.append(_problem(doc, loc, letter, "error", "cedilla",
-                                     f"{where}: cedilla letter '{letter}': Romanian uses the "
-                                     f"comma-below '{CEDILLA[letter]}' (guidegen check --fix)",
-                                     fixable=True))
+            problems.append(
+                _problem(
+                    doc,
+                    loc,
+                    letter,
+                    "error",
+                    "cedilla",
+                    f"{where}: cedilla letter '{letter}': Romanian uses the "
+                    f"comma-below '{CEDILLA[letter]}' (guidegen check --fix)",
+                    fixable=True,
+                )
+            )
     for word in _mixed_words(text):
-        problems.append(_problem(doc, loc, word, "error", "mixed-script",
-                                 f"{where}: '{word}' mixes Latin with Cyrillic or Greek "
-                                 "look-alike letters: retype the word"))
+        problems.append(
+            _problem(
+                doc,
+                loc,
+                word,
+                "error",
+                "mixed-script",
+                f"{where}: '{word}' mixes Latin with Cyrillic or Greek "
+                "look-alike letters: retype the word",
+            )
+        )
     for match in _DOUBLED.finditer(text):
-        problems.append(_problem(doc, loc, match.group(0), "warning", "doubled-word",
-                                 f"{where}: doubled word '{match.group(0)}': remove one"))
-    pair = _unbalanced(text)
-    if pair:
-        problems.append(_problem(doc, loc, text[:20], "warning", "unbalanced",
-                                 f"{where}: unbalanced {pair}: close or remove it"))
+        problems.append(
+            _problem(
+                doc,
+                loc,
+                _excerpt(text, match.start()),
+                "warning",
+                "doubled-word",
+                f"{where}: doubled word '{match.group(0)}': remove one",
+            )
+        )
+    unbalanced = _unbalanced(text)
+    if unbalanced:
+        pair, index = unbalanced
+        problems.append(
+            _problem(
+                doc,
+                loc,
+                _excerpt(text, index),
+                "warning",
+                "unbalanced",
+                f"{where}: unbalanced {pair}: close or remove '{text[index]}'",
+            )
+        )
     for match in _PLACEHOLDER.finditer(text):
-        problems.append(_problem(doc, loc, match.group(0), "warning", "placeholder",
-                                 f"{where}: placeholder '{match.group(0)}': replace it with "
-                                 "real text"))
+        problems.append(
+            _problem(
+                doc,
+                loc,
+                match.group(0),
+                "warning",
+                "placeholder",
+                f"{where}: placeholder '{match.group(0)}': replace it with real text",
+            )
+        )
     return problems
 
 
@@ -113,9 +175,17 @@ def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem
     marked = sum(1 for c in letters if c.lower() in _DIACRITICS[lang])
     if len(letters) < _MIN_LETTERS or marked / len(letters) >= _MIN_RATIO:
         return []
-    return [Problem(doc.path, 1, 1, "error", "no-diacritics",
-                    f"only {marked} of {len(letters)} letters carry diacritics: write the {lang} "
-                    "source with its diacritics; the diacritic-free variant is generated")]
+    return [
+        Problem(
+            doc.path,
+            1,
+            1,
+            "error",
+            "no-diacritics",
+            f"only {marked} of {len(letters)} letters carry diacritics: write the {lang} "
+            "source with its diacritics; the diacritic-free variant is generated",
+        )
+    ]
 
 
 def lint_document(doc: Document, lang: str) -> list[Problem]:
@@ -128,3 +198,16 @@ def lint_document(doc: Document, lang: str) -> list[Problem]:
         problems += lint_text(doc, loc, text, lang)
         parts.append(text)
     return problems + _diacritics_problem(doc, lang, " ".join(parts))
+
+
+def language_at(loc: Loc, default: str) -> str:
+    """Return the language of a value: its nearest language key (data files) or the default."""
+    return next((str(key) for key in reversed(loc) if key in LANGS), default)
+
+
+def lint_data(doc: Document) -> list[Problem]:
+    """Run the text rules over a data file; a text's language is its nearest language key."""
+    problems: list[Problem] = []
+    for loc, text in texts(doc.data):
+        problems += lint_text(doc, loc, text, language_at(loc, ""))
+    return problems

@@ -27,7 +27,9 @@ Term = Annotated[
 class Strict(BaseModel):
     """Base of every model: unknown fields are errors, objects are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, use_attribute_docstrings=True
+    )
 
 
 class Localized(Strict):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,17 +26,93 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     """Keep the part of a pydantic error location that addresses the data itself."""
     kept: list[str | int] = []
     for key in loc:
-        if isinstance(data, dict) and key in data:
+        in_dict = isinstance(data, dict) and key in data
+        if in_dict or isinstance(data, list) and isinstance(key, int) and key < len(data):
             data = data[key]
-        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
-            data = data[key]
-        elif isinstance(data, dict) and isinstance(key, str) and not kept[-1:] == [key]:
+        elif isinstance(data, dict) and isinstance(key, str) and kept[-1:] != [key]:
             kept.append(key)
             break
         else:
             continue
         kept.append(key)
     return tuple(kept)
+
+
+_REQUIRED_PAIRS = {
+    ("faq", "answer"): (
+        "faq-without-answer",
+        "question without answer: write the answer under 'answer:'",
+    ),
+    ("myths", "reality"): (
+        "myth-without-reality",
+        "myth without reality: write what is actually true under 'reality:'",
+    ),
+    ("steps", "text"): ("step-without-text", "step without text: explain the step under 'text:'"),
+}
+"""Second halves of content pairs, reported with their own rule instead of a schema error."""
+
+_EMPTY = {"missing", "string_too_short", "string_type"}
+_PATTERN_HINTS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "use lower-case ASCII letters, digits and single hyphens",
+    r"^[A-Z]{3}$": "use a three-letter ISO currency code such as EUR",
+    r"^[0-9a-f]{12}$": "run `guidegen status --mark LANG/SLUG` to write it",
+}
+
+
+def _kind_of(value: Any) -> str:
+    """Name the YAML kind of a value the way an editor sees it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no value '{value}' (put the text in quotes)"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    return f"text '{value}'"
+
+
+def _pair_rule(error: dict[str, Any], loc: Loc) -> tuple[str, str] | None:
+    """Return the specific rule of an empty second half of a pair (FAQ answer, myth reality)."""
+    if len(loc) < 3 or error["type"] not in _EMPTY:
+        return None
+    if error["type"] == "string_type" and error.get("input") is not None:
+        return None
+    return _REQUIRED_PAIRS.get((str(loc[-3]), str(loc[-1])))
+
+
+def _type_message(error: dict[str, Any]) -> str | None:
+    """Explain a wrong type or form with what was found and what to write instead."""
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "string_type":
+        if value is None:
+            return "empty: write the text or remove the field"
+        return f"expected text, found {_kind_of(value)}"
+    if kind in ("int_type", "float_type", "int_from_float"):
+        hint = ": remove the quotes" if isinstance(value, str) else ""
+        return f"expected a number, found {_kind_of(value)}{hint}"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), found {_kind_of(value)}"
+    if kind in ("model_type", "dict_type"):
+        return f"expected fields (key: value lines), found {_kind_of(value)}"
+    if kind == "literal_error":
+        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", ctx["expected"]))
+        hint = f": did you mean '{close[0]}'?" if close else f": use one of {ctx['expected']}"
+        return f"'{value}' is not allowed{hint}"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(ctx["pattern"], f"it must match {ctx['pattern']}")
+        return f"'{value}' has the wrong form: {hint}"
+    if kind == "string_too_long":
+        return f"text is {len(value)} characters long, at most {ctx['max_length']} fit: shorten it"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item(s), has {ctx['actual_length']}: add more"
+    if kind == "too_long":
+        return f"takes at most {ctx['max_length']} item(s), has {ctx['actual_length']}"
+    if kind == "value_error":
+        return str(ctx["error"])
+    return None
 
 
 def _message(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
@@ -51,6 +129,9 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
         return f"{where}: unknown field '{field}': {hint}"
     if kind == "string_too_short":
         return f"{where}: empty text: write the text or remove the field"
+    explained = _type_message(error)
+    if explained:
+        return f"{where}: {explained}"
     return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}"
 
 
@@ -87,19 +168,28 @@ def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Pro
         problems = []
         for item in error.errors():
             loc = _data_loc(doc.data, item["loc"])
-            line, col = doc.position(loc, key=item["type"] == "extra_forbidden")
-            text = _message(item, model, loc)
-            problems.append(Problem(doc.path, line, col, "error", "schema", text))
+            on_key = item["type"] == "extra_forbidden" or item.get("input", "") is None
+            line, col = doc.position(loc, key=on_key)
+            pair = _pair_rule(item, loc)
+            if pair:
+                rule, text = pair[0], f"{loc_label(loc[:-1])}: {pair[1]}"
+            else:
+                rule, text = "schema", _message(item, model, loc)
+            problems.append(Problem(doc.path, line, col, "error", rule, text))
         return None, sorted(set(problems))
 
 
-def _load_one(project: Project, file: Path, model: type[M]) -> tuple[M | None, Document | None,
-                                                                     list[Problem]]:
+def _load_one(
+    project: Project, file: Path, model: type[M]
+) -> tuple[M | None, Document | None, list[Problem]]:
     """Load and validate one file."""
     if not file.is_file():
         rel = file.relative_to(project.root).as_posix()
-        return None, None, [Problem(rel, 1, 1, "error", "missing-file",
-                                    f"{rel} is missing: restore it from git")]
+        return (
+            None,
+            None,
+            [Problem(rel, 1, 1, "error", "missing-file", f"{rel} is missing: restore it from git")],
+        )
     doc, problems = load(project.root, file)
     if doc is None:
         return None, None, problems
@@ -123,14 +213,54 @@ def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> 
     for (_lang, slug), files in sorted(found.items()):
         rel = files[0].relative_to(project.root).as_posix()
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-            problems.append(Problem(rel, 1, 1, "error", "bad-slug",
-                                    f"file name '{slug}' is not a valid slug: use lower-case "
-                                    "ASCII letters, digits and single hyphens"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "error",
+                    "bad-slug",
+                    f"file name '{slug}' is not a valid slug: use lower-case "
+                    "ASCII letters, digits and single hyphens",
+                )
+            )
         if len(files) > 1:
             others = ", ".join(f.name for f in files[1:])
-            problems.append(Problem(rel, 1, 1, "error", "duplicate-slug",
-                                    f"guide '{slug}' is also defined by {others}: keep one file"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "error",
+                    "duplicate-slug",
+                    f"guide '{slug}' is also defined by {others}: keep one file",
+                )
+            )
     return problems
+
+
+def guide_file(project: Project, lang: str, slug: str) -> Path | None:
+    """Return the file of one guide in one language, if there is one."""
+    files = _guide_files(project).get((lang, slug))
+    return files[0] if files else None
+
+
+def source_files(project: Project) -> list[tuple[Path, str]]:
+    """List every existing file check reads, with its language ('' for data files)."""
+    data = [
+        (project.data_dir / name, "") for name in ("site.yaml", "kpi_tables.yaml", "glossary.yaml")
+    ]
+    guides = [
+        (file, lang) for (lang, _), files in sorted(_guide_files(project).items()) for file in files
+    ]
+    return [(file, lang) for file, lang in data + guides if file.is_file()]
+
+
+def fingerprint(guide: Guide) -> str:
+    """Return 12 hex digits of a hash of a guide's data (without its translated_from)."""
+    data = guide.model_dump(mode="json", exclude={"translated_from"})
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
@@ -138,10 +268,12 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
     problems: list[Problem] = []
     site, site_doc, found = _load_one(project, project.data_dir / "site.yaml", SiteData)
     problems += found
-    kpi, _, found = _load_one(project, project.data_dir / "kpi_tables.yaml", KpiData)
+    kpi, kpi_doc, found = _load_one(project, project.data_dir / "kpi_tables.yaml", KpiData)
     problems += found
-    glossary, _, found = _load_one(project, project.data_dir / "glossary.yaml", Glossary)
+    glossary, glossary_doc, found = _load_one(project, project.data_dir / "glossary.yaml", Glossary)
     problems += found
+    for data_doc in (site_doc, kpi_doc, glossary_doc):
+        problems += lint.lint_data(data_doc) if data_doc else []
     files = _guide_files(project)
     problems += _check_files(project, files)
     guides: dict[str, dict[str, Guide]] = {}
@@ -154,18 +286,29 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
             problems += lint.lint_document(doc, lang)
         if guide is not None:
             guides.setdefault(slug, {})[lang] = guide
-    if site is None or kpi is None or glossary is None or len(guides) < len(
-        {slug for _, slug in files}
+    if (
+        site is None
+        or kpi is None
+        or glossary is None
+        or len(guides) < len({slug for _, slug in files})
     ):
         return None, sorted(problems)
-    content = Content(site=site, kpi={t.id: t for t in kpi.tables}, glossary=glossary,
-                      guides=dict(sorted(guides.items())))
-    problems += _cross_check(content, docs, site_doc)
+    content = Content(
+        site=site,
+        kpi={t.id: t for t in kpi.tables},
+        glossary=glossary,
+        guides=dict(sorted(guides.items())),
+    )
+    problems += _cross_check(content, docs, site_doc, set(files))
     return content, sorted(problems)
 
 
-def _cross_check(content: Content, docs: dict[tuple[str, str], Document],
-                 site_doc: Document) -> list[Problem]:
+def _cross_check(
+    content: Content,
+    docs: dict[tuple[str, str], Document],
+    site_doc: Document,
+    files: set[tuple[str, str]],
+) -> list[Problem]:
     """Check references between files: KPI ids, guide links, translations, reading paths."""
     problems: list[Problem] = []
     for (lang, slug), doc in sorted(docs.items()):
@@ -176,41 +319,96 @@ def _cross_check(content: Content, docs: dict[tuple[str, str], Document],
             if table_id not in content.kpi:
                 line, col = doc.position(("kpi_tables", index))
                 hint = _did_you_mean(table_id, content.kpi)
-                problems.append(Problem(doc.path, line, col, "error", "unknown-kpi",
-                                        f"kpi_tables[{index}]: unknown KPI table '{table_id}'"
-                                        f"{hint}"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "error",
+                        "unknown-kpi",
+                        f"kpi_tables[{index}]: unknown KPI table '{table_id}'{hint}",
+                    )
+                )
         problems += _check_links(doc, content)
+        problems += _check_translation(doc, guide, content.guides[slug])
         other = [o for o in LANGS if o != lang]
-        for missing in [o for o in other if o not in content.guides[slug]]:
-            problems.append(Problem(doc.path, 1, 1, "warning", "missing-translation",
-                                    f"guide '{slug}' has no {missing} version: create "
-                                    f"content/{missing}/{slug}.yaml (readers see the {lang} "
-                                    "page with a notice meanwhile)"))
+        for missing in [o for o in other if (o, slug) not in files]:
+            problems.append(
+                Problem(
+                    doc.path,
+                    1,
+                    1,
+                    "warning",
+                    "missing-translation",
+                    f"guide '{slug}' has no {missing} version: create "
+                    f"content/{missing}/{slug}.yaml (readers see the {lang} "
+                    "page with a notice meanwhile)",
+                )
+            )
     for lang, language in content.site.languages.items():
         for p_index, path in enumerate(language.home.reading_paths):
             for g_index, slug in enumerate(path.guides):
                 if slug not in content.guides:
                     loc = ("languages", lang, "home", "reading_paths", p_index, "guides", g_index)
                     line, col = site_doc.position(loc)
-                    problems.append(Problem(site_doc.path, line, col, "error", "unknown-guide",
-                                            f"{loc_label(loc)}: no guide '{slug}'"
-                                            f"{_did_you_mean(slug, content.guides)}"))
+                    problems.append(
+                        Problem(
+                            site_doc.path,
+                            line,
+                            col,
+                            "error",
+                            "unknown-guide",
+                            f"{loc_label(loc)}: no guide '{slug}'"
+                            f"{_did_you_mean(slug, content.guides)}",
+                        )
+                    )
     return problems
+
+
+def _check_translation(doc: Document, guide: Guide, versions: dict[str, Guide]) -> list[Problem]:
+    """Warn when the source of a translation changed since the translation was marked."""
+    ref = guide.translated_from
+    source = versions.get(ref.source) if ref else None
+    if ref is None or source is None or ref.fingerprint == fingerprint(source):
+        return []
+    line, col = doc.position(("translated_from",), key=True)
+    lang, slug = doc.path.split("/")[-2], Path(doc.path).stem
+    return [
+        Problem(
+            doc.path,
+            line,
+            col,
+            "warning",
+            "stale-translation",
+            f"the {ref.source} source changed since this translation was marked up to "
+            f"date: update the text, then run `guidegen status --mark {lang}/{slug}`",
+        )
+    ]
 
 
 def _check_links(doc: Document, content: Content) -> list[Problem]:
     """Report Markdown links to guides (slug.md) that do not exist."""
     problems = []
-    for loc, (line, col) in sorted(doc.positions.items()):
+    for loc in sorted(doc.positions):
         value = _value_at(doc.data, loc)
         if not isinstance(value, str):
             continue
         for match in _MD_LINK.finditer(value):
             target = match.group(1).split("#")[0]
             if target.endswith(".md") and target[:-3] not in content.guides:
-                problems.append(Problem(doc.path, line, col, "error", "bad-link",
-                                        f"{loc_label(loc)}: link to '{target}', but there is "
-                                        f"no such guide{_did_you_mean(target[:-3], content.guides)}"))
+                line, col = lint.find(doc, loc, match.group(1))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "error",
+                        "bad-link",
+                        f"{loc_label(loc)}: link to '{target}', but there is "
+                        "no such guide"
+                        f"{_did_you_mean(target[:-3], content.guides)}",
+                    )
+                )
     return problems
 
 

@@ -1,0 +1,95 @@
+"""Live preview: rebuild on every save, keep serving the last good site when a save breaks."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import MkDocsException
+from mkdocs.livereload import LiveReloadServer
+
+from guidegen.build import build
+from guidegen.errors import GuidegenError, Problem
+from guidegen.project import Project
+from guidegen.report import as_text
+
+WATCHED = ("content", "data", "templates", "mkdocs.yml")
+"""What a save in triggers a rebuild."""
+POLL_SECONDS = 0.2
+"""How often the watcher looks for saved files."""
+
+
+@dataclass(frozen=True)
+class PreviewProject(Project):
+    """A project whose preview is built into .site-preview/, leaving site/ as it is."""
+
+    @property
+    def site_dir(self) -> Path:
+        """The preview site, git-ignored like the staging folders."""
+        return self.root / ".site-preview"
+
+
+def _say(text: str) -> None:
+    """Print a status line for the editor at once."""
+    print(text, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Builder:
+    """Rebuild the preview; on failure print why and keep the last good site."""
+
+    project: PreviewProject
+    site_url: str
+
+    def __call__(self) -> None:
+        """Build once and report the time or the problems."""
+        start = time.perf_counter()
+        problems: list[Problem] = []
+        try:
+            build(self.project, site_url=self.site_url, on_problems=problems.extend)
+        except GuidegenError as error:
+            _say(as_text(error.problems) or f"error: {error}")
+            _say("the preview keeps the last good version: fix the problems above and save")
+            return
+        except MkDocsException as error:
+            _say(f"error: MkDocs build failed: {error}")
+            return
+        _say(as_text(problems) + f"rebuilt in {time.perf_counter() - start:.2f} s")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail at once (OSError) when host:port cannot be listened on, before a first build."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
+def serve(project: Project, host: str, port: int) -> None:
+    """Build, serve on host:port, and rebuild when a watched file changes, until Ctrl+C."""
+    _check_free(host, port)
+    preview = PreviewProject(project.root)
+    url = f"http://{host}:{port}/"
+    builder = Builder(preview, url)
+    builder()
+    preview.site_dir.mkdir(exist_ok=True)
+    server = LiveReloadServer(
+        builder=builder,
+        host=host,
+        port=port,
+        root=str(preview.site_dir),
+        polling_interval=POLL_SECONDS,
+    )
+    for part in WATCHED:
+        if (project.root / part).exists():
+            server.watch(str(project.root / part))
+    try:
+        _say(f"serving {url} (all languages and variants); Ctrl+C stops")
+        server.serve()
+    finally:
+        server.shutdown()
+        shutil.rmtree(preview.site_dir, ignore_errors=True)

@@ -1,0 +1,128 @@
+"""`guidegen serve`: a real server in a subprocess picks up saves and survives broken ones."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from guidegen.fold import fold
+from tests.conftest import REPO, copy_project, free_port
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+TIMEOUT = 90.0
+
+
+class Preview:
+    """A running `guidegen serve` and what it printed."""
+
+    def __init__(self, root: Path, process: subprocess.Popen[bytes], base: str, log: Path):
+        self.root, self.process, self.base, self.log = root, process, base, log
+
+    def fetch(self, path: str) -> str | None:
+        """Return a page's text without the reload script's counters, or None if not there."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                page = response.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError):
+            return None
+        return re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
+
+    def wait_for(self, ready: Callable[[], bool], what: str) -> None:
+        """Wait until ready() holds, failing with the server's output after the timeout."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text("utf-8")
+            if ready():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"timed out waiting for {what}:\n{self.log.read_text('utf-8')}")
+
+    def page_has(self, path: str, text: str) -> bool:
+        """Tell whether the served page contains text."""
+        page = self.fetch(path)
+        return page is not None and text in page
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    """Serve a copy of the mini project on a free loopback port."""
+    root = tmp_path / "project"
+    copy_project(REPO, root)
+    for part in ("content", "data"):
+        shutil.rmtree(root / part)
+        shutil.copytree(MINI / part, root / part)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "guidegen",
+                "--root",
+                str(root),
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=out,
+            env=env,
+            cwd=REPO,
+        )
+    server = Preview(root, process, f"http://127.0.0.1:{port}/", log)
+    try:
+        server.wait_for(lambda: server.fetch("") is not None, "the first build")
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def retitle(file: Path, title: str) -> None:
+    """Replace the title line of a guide file, as an editor's save would."""
+    lines = file.read_text("utf-8").splitlines(keepends=True)
+    file.write_text(
+        "".join(f"title: {title}\n" if line.startswith("title:") else line for line in lines),
+        encoding="utf-8",
+    )
+
+
+def test_a_save_reaches_every_language_tree_over_http(preview: Preview) -> None:
+    title = "Încredere în Iași, ediție nouă"
+    retitle(preview.root / "content" / "ro" / "alpha.yaml", title)
+    preview.wait_for(lambda: preview.page_has("", title), "the new title on the ro home")
+    assert preview.page_has("ro-Latn/", fold(title))
+    assert "livereload" in preview.fetch("")
+    assert not (preview.root / "site").exists()
+
+
+def test_a_broken_save_keeps_the_last_good_site_until_the_next_good_save(
+    preview: Preview,
+) -> None:
+    file = preview.root / "content" / "ro" / "alpha.yaml"
+    good = file.read_text("utf-8")
+    before = preview.fetch("")
+    file.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    preview.wait_for(lambda: "[yaml-syntax]" in preview.log.read_text("utf-8"), "the check message")
+    assert "keeps the last good version" in preview.log.read_text("utf-8")
+    assert preview.fetch("") == before
+    retitle(file, "Recuperat după eroare")
+    preview.wait_for(lambda: preview.page_has("", "Recuperat după eroare"), "the recovery")
+    assert "Traceback" not in preview.log.read_text("utf-8")
