@@ -207,6 +207,10 @@ def _guide_files(project: Project) -> dict[tuple[str, str], list[Path]]:
     return found
 
 
+RESERVED_SLUGS = ("index", "glossary", "404")
+"""Page names the site itself uses in every language folder."""
+
+
 def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> list[Problem]:
     """Refuse unsafe file names and two files for one guide."""
     problems = []
@@ -222,6 +226,17 @@ def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> 
                     "bad-slug",
                     f"file name '{slug}' is not a valid slug: use lower-case "
                     "ASCII letters, digits and single hyphens",
+                )
+            )
+        if slug in RESERVED_SLUGS:
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "error",
+                    "bad-slug",
+                    f"file name '{slug}' is taken by the site's own '{slug}' page: rename the file",
                 )
             )
         if len(files) > 1:

@@ -155,3 +155,16 @@ def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]
         main(["--root", str(BASE), *args] if args[:1] != ["--root"] else args)
     assert exit_info.value.code == 2
     assert "usage: guidegen" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["index", "glossary", "404"])
+def test_slugs_of_the_sites_own_pages_are_refused(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "reserved"
+    shutil.copytree(BASE, root)
+    for lang in ("ro", "pl"):
+        (root / "content" / lang / "base.yaml").rename(root / "content" / lang / f"{name}.yaml")
+    code, out = run(capsys, "--root", str(root), "check")
+    assert code == 1
+    assert f"content/pl/{name}.yaml:1:1: error: [bad-slug] file name '{name}' is taken" in out
