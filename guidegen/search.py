@@ -4,7 +4,8 @@ Pagefind folds combining marks itself, so `clienti` finds clienți; letters that
 not decompose (Polish ł) are not folded, so each page is indexed with a `folded` metadata
 field holding, folded with our table, the words Pagefind alone would not fold like us. The
 field lives only in the index, never in the published HTML. The diacritic-free variants are
-not indexed: their search UI reads the original index and rewrites the result links.
+not indexed: their search dialog reads the original index and rewrites the result links.
+The dialog (assets/search.js) uses Pagefind's JS API on the main thread, not Pagefind's UI.
 """
 
 from __future__ import annotations
@@ -36,6 +37,21 @@ BUNDLE = "pagefind"
 
 UI_SETTINGS = f"{BUNDLE}/guidegen-ui.json"
 """Per-version UI settings, fetched by the search dialog when it first opens."""
+
+ENTRY = "pagefind-entry.json"
+"""Pagefind's entry file in the bundle: version, languages and their index hashes."""
+
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+    "pagefind-worker.js",
+)
+"""Files Pagefind always writes that the site never loads: its UIs, highlighter and worker."""
 
 INDEX_CONFIG: IndexConfig = {
     "root_selector": "article",
@@ -121,6 +137,20 @@ async def _index(site_dir: Path, documents: list[tuple[str, str]]) -> None:
             await index.add_html_file(content=html, url=link)
 
 
+def _remove_unused(bundle: Path) -> None:
+    """Delete the bundle files no page loads (Pagefind's Python API always writes them)."""
+    for name in UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def _sort_entry(bundle: Path) -> None:
+    """Rewrite Pagefind's entry file with sorted keys: it lists languages in no fixed order."""
+    entry = bundle / ENTRY
+    data = json.loads(entry.read_text("utf-8"))
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    write_atomic(entry, text.encode("utf-8"))
+
+
 def _run_in_own_loop(job: Coroutine[Any, Any, None]) -> None:
     """Run a coroutine to completion on a fresh event loop in a worker thread.
 
@@ -176,4 +206,6 @@ def index_site(project: Project, site_dir: Path, pages: list[Page]) -> None:
             f"search: Pagefind could not index the site ({error}); "
             "check that pagefind[bin] is installed (make build)"
         ) from error
+    _remove_unused(site_dir / BUNDLE)
+    _sort_entry(site_dir / BUNDLE)
     _write_ui_settings(project.templates_dir, site_dir)
