@@ -7,8 +7,10 @@ costs a few milliseconds a page (see README, Performance).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +25,13 @@ VARIANT_SUFFIX = "-Latn"
 
 OG_LOCALES = {"ro": "ro_RO", "pl": "pl_PL"}
 
-_URL = re.compile(r'(?P<switch>data-gg-version="[^"]*" )?(?P<attr>href|src)="(?P<url>[^"]*)"')
-"""A link target in built HTML; a switcher link is marked so that it is never remapped."""
+_URL = re.compile(r'(?:href|src)="(?P<url>[^"]*)"')
+"""A link target in built HTML."""
+_SWITCH = 'data-gg-version="'
+"""Marks a version switcher link (just before its href), which is never remapped."""
 _BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
-_HREFLANG = re.compile(r'\s*<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
-_OG_ALTERNATE = re.compile(r'\s*<meta property="og:locale:alternate" content="[^"]*">')
+_HREFLANG = re.compile(r'<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
+_OG_ALTERNATE = re.compile(r'<meta property="og:locale:alternate" content="[^"]*">')
 _CURRENT = ' aria-current="page"'
 
 
@@ -149,22 +153,34 @@ def variant_path(site_path: str) -> str:
     return Version(version.lang, True).prefix + site_path.removeprefix(version.prefix)
 
 
-def _relink(target: str, source: str, dest: str, remap: bool) -> str:
-    """Re-point a relative link of the page at source for the copy at dest."""
-    if not target or target.startswith(("#", "/", "data:", "mailto:")) or "://" in target:
-        return target
-    path, sep, fragment = target.partition("#")
-    absolute = posixpath.normpath(posixpath.join(posixpath.dirname(source), path or "."))
-    if path.endswith("/") or absolute == ".":
-        absolute = posixpath.join(absolute, "index.html").removeprefix("./")
-    if remap and absolute.endswith(".html") and version_of(absolute) == version_of(source):
-        absolute = variant_path(absolute)
-    relative = posixpath.relpath(absolute, posixpath.dirname(dest) or ".")
-    return relative + sep + fragment
+def relinker(source: str) -> Callable[[str, bool], str]:
+    """Return a memoised function re-pointing relative links of pages in source's folder.
+
+    The function takes a link target and whether it may move into the variant folder (switcher
+    links may not); pages of one folder share their links, so each is worked out once.
+    """
+    folder = posixpath.dirname(source)
+    dest_folder = posixpath.dirname(variant_path(source)) or "."
+    own = version_of(source)
+
+    @functools.cache
+    def relink(target: str, remap: bool) -> str:
+        if not target or target.startswith(("#", "/", "data:", "mailto:")) or "://" in target:
+            return target
+        path, sep, fragment = target.partition("#")
+        absolute = posixpath.normpath(posixpath.join(folder, path or "."))
+        if path.endswith("/") or absolute == ".":
+            absolute = posixpath.join(absolute, "index.html").removeprefix("./")
+        if remap and absolute.endswith(".html") and version_of(absolute) == own:
+            absolute = variant_path(absolute)
+        return posixpath.relpath(absolute, dest_folder) + sep + fragment
+
+    return relink
 
 
-def variant_html(html: str, source: str) -> str:
+def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | None = None) -> str:
     """Derive a variant page from its original's HTML: texts folded, links kept in the variant."""
+    relink = relink or relinker(source)
     dest = variant_path(source)
     variant = Version(version_of(source).lang, True)
     html = _OG_ALTERNATE.sub("", _HREFLANG.sub("", html)).replace(_CURRENT, "")
@@ -172,8 +188,9 @@ def variant_html(html: str, source: str) -> str:
     html = html.replace(marker, marker + _CURRENT.strip() + " ")
     parts, last = [], 0
     for match in _URL.finditer(html):
-        link = _relink(match["url"], source, dest, remap=not match["switch"])
-        parts += [fold(html[last : match.start("url")]), link]
+        start = match.start()
+        switch = html.rfind(_SWITCH, start - 40, start) >= 0
+        parts += [fold(html[last : match.start("url")]), relink(match["url"], not switch)]
         last = match.end("url")
     html = "".join([*parts, fold(html[last:])])
     root = posixpath.relpath(".", posixpath.dirname(dest) or ".")
@@ -187,9 +204,11 @@ def write_variants(site_dir: Path) -> int:
         for p in sorted(site_dir.rglob("*.html"))
         if not version_of(p.relative_to(site_dir).as_posix()).variant
     ]
+    relinkers: dict[str, Callable[[str, bool], str]] = {}
     for page in originals:
         source = page.relative_to(site_dir).as_posix()
+        relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
         target = site_dir / variant_path(source)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(variant_html(page.read_text("utf-8"), source), "utf-8")
+        target.write_text(variant_html(page.read_text("utf-8"), source, relink), "utf-8")
     return len(originals)
