@@ -1,0 +1,376 @@
+"""Benchmark guidegen: synthetic sites of N guides per language, built the way users build.
+
+`make bench BENCH_ARGS='--guides 10 100'` (default: 10 100 1000). Each size runs in its own
+process so that peak memory is that size's own. The synthetic content clones the shipped
+guides (both languages, real templates and data) under new slugs. Writes bench/RESULTS.md.
+Everything is reported as measured and as ratios within this run; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from guidegen import postbuild  # noqa: E402
+from guidegen.build import Timings, build  # noqa: E402
+from guidegen.model import LANGS  # noqa: E402
+from guidegen.project import Project  # noqa: E402
+
+SEARCH_STAGE = "search (in post-build)"
+EXTERNAL_STAGES = ("mkdocs", SEARCH_STAGE)
+"""Stages that are other tools' work (MkDocs, Pagefind); every other one is guidegen's own."""
+RESULTS_SHOWN = 5
+"""Search results whose fragments the search dialog loads for one query."""
+
+
+def source_slugs(source: Path) -> list[str]:
+    """Return the slugs the source has in every language, sorted."""
+    per_lang = [{f.stem for f in (source / "content" / lang).glob("*.yaml")} for lang in LANGS]
+    return sorted(set.intersection(*per_lang))
+
+
+def make_project(source: Path, target: Path, guides: int) -> Project:
+    """Create a project of `guides` guides: the source's own plus clones of its bilingual ones."""
+    slugs = source_slugs(source)
+    shutil.copytree(source / "content", target / "content")
+    shutil.copytree(source / "data", target / "data")
+    shutil.copytree(REPO / "templates", target / "templates")
+    shutil.copy2(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    existing = len({f.stem for f in (target / "content").glob("*/*.yaml")})
+    if guides < existing or not slugs:
+        raise SystemExit(
+            f"--guides {guides}: the source has {existing} guides "
+            f"({len(slugs)} in every language); ask for at least that many"
+        )
+    for index in range(guides - existing):
+        original = slugs[index % len(slugs)]
+        slug = f"{original}-{index // len(slugs) + 1}"
+        for lang in LANGS:
+            shutil.copy2(
+                source / "content" / lang / f"{original}.yaml",
+                target / "content" / lang / f"{slug}.yaml",
+            )
+    return Project(target)
+
+
+def timed_build(project: Project, *, clean: bool, with_variants: bool = True) -> dict[str, Any]:
+    """Build once (from nothing when clean); return total seconds and seconds per stage.
+
+    The search indexing inside the post-build stage is timed on its own, so that Pagefind's
+    share can be told apart from guidegen's.
+    """
+    if clean:
+        for folder in (project.build_dir, project.site_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+    timings = Timings()
+    index_site = postbuild.search.index_site
+
+    def timed_index_site(*args: Any) -> None:
+        with timings.stage(SEARCH_STAGE):
+            index_site(*args)
+
+    postbuild.search.index_site = timed_index_site
+    start = time.perf_counter()
+    try:
+        build(project, with_variants=with_variants, timings=timings)
+    finally:
+        postbuild.search.index_site = index_site
+    total = time.perf_counter() - start
+    stages = dict(timings.stages)
+    if SEARCH_STAGE in stages:
+        stages["post-build"] -= stages[SEARCH_STAGE]
+    return {"total": total, "stages": stages}
+
+
+def touch_one_guide(project: Project) -> None:
+    """Change one sentence of one guide, as an editor would."""
+    file = sorted((project.content_dir / LANGS[0]).glob("*.yaml"))[0]
+    data = yaml.safe_load(file.read_text("utf-8"))
+    data["promise"] = f"{data['promise']} Încă o propoziție."
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+class _Assets(HTMLParser):
+    """Collect the local stylesheets, scripts and images a page loads."""
+
+    def __init__(self) -> None:
+        """Start with no assets."""
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Record src of scripts and images and href of stylesheets."""
+        found = dict(attrs)
+        url = found.get("src") if tag in ("script", "img") else None
+        if tag == "link" and found.get("rel") == "stylesheet":
+            url = found.get("href")
+        if url and "://" not in url and not url.startswith("data:"):
+            self.urls.append(url.split("#")[0].split("?")[0])
+
+
+def page_weight(site: Path) -> dict[str, int]:
+    """Return bytes (raw and gzip) of the median guide page with the assets it loads."""
+    pages = sorted(
+        (p for p in site.glob("*.html") if p.stem not in ("index", "404", "glossary")),
+        key=lambda p: p.stat().st_size,
+    )
+    page = pages[len(pages) // 2]
+    parser = _Assets()
+    parser.feed(page.read_text("utf-8"))
+    files = [page, *(page.parent / url for url in dict.fromkeys(parser.urls))]
+    data = [f.read_bytes() for f in files if f.is_file()]
+    return {
+        "html": len(data[0]),
+        "total": sum(map(len, data)),
+        "total_gzip": sum(len(gzip.compress(d, mtime=0)) for d in data),
+        "files": len(data),
+    }
+
+
+def search_download(site: Path, lang: str = LANGS[0]) -> dict[str, int]:
+    """Return an upper bound of the bytes the search dialog fetches for one query in lang.
+
+    Our UI texts, the entry file, the engine and its WebAssembly, the language's metadata,
+    the largest index chunk (one query word hits one chunk) and the largest RESULTS_SHOWN
+    fragments. Pagefind's own files are already compressed; the dialog's own script and
+    styles load with every page and are counted in the page weight.
+    """
+    bundle = site / "pagefind"
+    if not bundle.is_dir():
+        return {}
+    fixed = [
+        bundle / name
+        for name in (
+            "pagefind-entry.json",
+            "pagefind.js",
+            "guidegen-ui.json",
+            f"wasm.{lang}.pagefind",
+        )
+    ]
+    fixed += sorted(bundle.glob(f"pagefind.{lang}_*.pf_meta"))
+    chunks = sorted(
+        (f.stat().st_size for f in bundle.glob(f"index/{lang}_*.pf_index")), reverse=True
+    )
+    fragments = sorted(
+        (f.stat().st_size for f in bundle.glob(f"fragment/{lang}_*.pf_fragment")), reverse=True
+    )
+    fixed_bytes = sum(f.stat().st_size for f in fixed if f.is_file())
+    query = chunks[:1] + fragments[:RESULTS_SHOWN]
+    return {
+        "fixed": fixed_bytes,
+        "query": sum(query),
+        "total": fixed_bytes + sum(query),
+        "index_bytes": sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file()),
+    }
+
+
+def measure(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
+    """Run every measurement of one size; return the figures."""
+    root = Path(tempfile.mkdtemp(prefix=f"guidegen-bench-{guides}-", dir=keep))
+    project = make_project(source, root, guides)
+    full = timed_build(project, clean=True)
+    without = timed_build(project, clean=True, with_variants=False)
+    full_again = timed_build(project, clean=True)
+    unchanged = timed_build(project, clean=False)
+    touch_one_guide(project)
+    one_file = timed_build(project, clean=False)
+    result = {
+        "guides": guides,
+        "pages": sum(1 for _ in project.site_dir.rglob("*.html")),
+        "full": full,
+        "full_again": full_again,
+        "without_variants": without,
+        "no_change": unchanged,
+        "one_file": one_file,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "page": page_weight(project.site_dir),
+        "search": search_download(project.site_dir),
+    }
+    if keep is None:
+        shutil.rmtree(root)
+    return result
+
+
+def run_size(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
+    """Measure one size in a fresh interpreter, so that its peak memory is its own."""
+    command = [sys.executable, __file__, "--one", str(guides), "--source", str(source)]
+    if keep:
+        command += ["--keep", str(keep)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def machine() -> str:
+    """Describe the machine: CPU model and count, memory, OS and Python."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {mem_kb / 1024 / 1024:.1f} GiB RAM; "
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
+        f"MkDocs {version('mkdocs')}, Material {version('mkdocs-material')}, "
+        f"Pagefind {version('pagefind')}"
+    )
+
+
+def own_share(run: dict[str, Any]) -> float:
+    """Return the share of guidegen's own stages in a build's total time."""
+    own = sum(t for name, t in run["stages"].items() if name not in EXTERNAL_STAGES)
+    return own / run["total"]
+
+
+def kb(size: int) -> str:
+    """Format bytes as kB."""
+    return f"{size / 1000:,.0f} kB"
+
+
+def table(results: list[dict[str, Any]]) -> list[str]:
+    """Return the Markdown tables of the results, ratios against the same run's figures."""
+    base = results[0]["full"]["total"]
+    stages = list(dict.fromkeys(s for r in results for s in r["full"]["stages"]))
+    lines = [
+        "| guides per language | pages | full build | × smallest | "
+        + " | ".join(stages)
+        + " | guidegen's own share |",
+        "|---:|---:|---:|---:|" + "---:|" * len(stages) + "---:|",
+    ]
+    for r in results:
+        full = r["full"]
+        cells = [
+            f"{full['stages'].get(s, 0):.2f} s ({full['stages'].get(s, 0) / full['total']:.0%})"
+            for s in stages
+        ]
+        lines.append(
+            f"| {r['guides']} | {r['pages']} | {full['total']:.2f} s | "
+            f"{full['total'] / base:.1f} | " + " | ".join(cells) + f" | {own_share(full):.1%} |"
+        )
+    lines += [
+        "",
+        "| guides | without variants | variants' extra cost | 2nd full build | no-change rebuild "
+        "| one-file-change rebuild | peak memory |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        full, without = r["full"]["total"], r["without_variants"]["total"]
+        lines.append(
+            f"| {r['guides']} | {without:.2f} s | {(full - without) / without:+.0%} | "
+            f"{r['full_again']['total'] / full:.2f}× | {r['no_change']['total'] / full:.2f}× | "
+            f"{r['one_file']['total'] / full:.2f}× | {r['peak_rss_mb']:,.0f} MB |"
+        )
+    lines += [
+        "",
+        "| guides | search download, one query (fixed + query) | whole search index "
+        "| median guide page | with its assets (raw / gzip) |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        s, p = r["search"], r["page"]
+        search = f"{kb(s['total'])} ({kb(s['fixed'])} + {kb(s['query'])})" if s else "no index"
+        index = kb(s["index_bytes"]) if s else "–"
+        lines.append(
+            f"| {r['guides']} | {search} | {index} | {kb(p['html'])} | "
+            f"{kb(p['total'])} / {kb(p['total_gzip'])} ({p['files']} files) |"
+        )
+    return lines
+
+
+def report(results: list[dict[str, Any]], command: str) -> str:
+    """Return RESULTS.md: machine, date, command, tables and how to read them."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"- Date: {now}",
+            f"- Machine: {machine()}",
+            f"- Command: `{command}`",
+            f"- Sizes run: {', '.join(str(r['guides']) for r in results)} guides per language "
+            "(each guide in ro and pl; 4 versions of every page with the variants)",
+            "",
+            *table(results),
+            "",
+            "How to read it: times are wall-clock seconds of `guidegen.build.build` in one process "
+            "per size; a full build starts without build/ and site/. Stage shares are of the full "
+            "build; guidegen's own share counts every stage except "
+            f"{' and '.join(EXTERNAL_STAGES)} (Pagefind's indexing with guidegen's preparation "
+            "of the pages for it, timed out of post-build). "
+            "The variants' extra cost compares full builds with and without variants. Rebuilds "
+            "and the second full build are ratios to the first full build. Peak memory is the "
+            "build process's maximum resident set. The search download is an upper bound for one "
+            f"Romanian query: UI texts, engine, WebAssembly, metadata, the largest index chunk and "
+            f"the "
+            f"{RESULTS_SHOWN} largest fragments. The page weight is the median Romanian guide page "
+            "with the stylesheets, scripts and images it loads (fonts are not loaded: `font: "
+            "false`).",
+            "",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark sizes; rewrite RESULTS.md after each size, then print it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--guides",
+        type=int,
+        nargs="+",
+        default=[10, 100, 1000],
+        help="sizes to run, in guides per language (default: 10 100 1000)",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=REPO,
+        help="project whose guides are cloned (default: this repository)",
+    )
+    parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
+    parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.one:
+        print(json.dumps(measure(args.source.resolve(), args.one, args.keep)))
+        return 0
+    command = "python bench/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    results = []
+    for guides in sorted(args.guides):
+        print(f"building {guides} guides per language ...", file=sys.stderr, flush=True)
+        results.append(run_size(args.source.resolve(), guides, args.keep))
+        args.output.write_text(report(results, command.strip()), "utf-8")
+    print(args.output.read_text("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
