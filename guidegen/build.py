@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 
 from guidegen import history, postbuild, site
@@ -19,7 +20,7 @@ from guidegen.project import Project
 from guidegen.render import Page, render_pages
 from guidegen.validate import load_content
 from guidegen.variants import documents, write_variants
-from guidegen.write import WriteReport, replace_dir, write_tree
+from guidegen.write import WriteReport, replace_dir, restore_interrupted_swap, write_tree
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +83,16 @@ def build(
 ) -> Path:
     """Build site/ from the content; a failure leaves the previous site/ as it was."""
     timings = timings or Timings()
+    restore_interrupted_swap(project.site_dir)
     content, problems = check(project, strict, timings)
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
-    pages, _ = generate(project, content, timings=timings)
     staging = project.root / f".{project.site_dir.name}-staging"
     if staging.exists():
         shutil.rmtree(staging)
     try:
+        pages, _ = generate(project, content, timings=timings)
         with timings.stage("mkdocs"):
             config = site.mkdocs_config(project, content, staging, site_url=site_url)
             mkdocs_build(config)
@@ -100,7 +102,27 @@ def build(
         with timings.stage("post-build"):
             postbuild.run(project, staging, pages, config.site_url or "")
         replace_dir(staging, project.site_dir)
+    except jinja2.TemplateError as error:
+        raise GuidegenError(template_message(project, error)) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     return project.site_dir
+
+
+def template_message(project: Project, error: jinja2.TemplateError) -> str:
+    """Describe a template error with its file (in templates/, not the build copy) and line."""
+    where = getattr(error, "filename", None) or getattr(error, "name", None)
+    if where:
+        copy = project.build_dir / "overrides"
+        path = Path(where)
+        if path.is_relative_to(copy):
+            path = project.templates_dir / "overrides" / path.relative_to(copy)
+        where = (
+            path.relative_to(project.root).as_posix()
+            if path.is_relative_to(project.root)
+            else where
+        )
+    line = getattr(error, "lineno", None)
+    place = f"{where}:{line}: " if where and line else ""
+    return f"{place}template error: {error.message}: fix the template"

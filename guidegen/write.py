@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,13 +68,31 @@ def write_tree(build_dir: Path, files: list[OutputFile]) -> WriteReport:
     return WriteReport(written, removed, unchanged)
 
 
+def _previous(target: Path) -> Path:
+    """Return where replace_dir keeps the previous folder while it swaps."""
+    return target.with_name(f".{target.name}-old")
+
+
+def restore_interrupted_swap(target: Path) -> None:
+    """Put the previous folder back if a killed replace_dir left it aside."""
+    old = _previous(target)
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+
+
 def replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished folder into place; the old one survives until the new one is there."""
-    old = target.with_name(f".{target.name}-old")
+    """Swap a finished folder into place; Ctrl-C or SIGTERM wait until both renames are done."""
+    old = _previous(target)
+    restore_interrupted_swap(target)
     if old.exists():
         shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        if target.exists():
+            os.replace(target, old)
+        os.replace(new, target)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if old.exists():
         shutil.rmtree(old)

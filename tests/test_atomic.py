@@ -98,6 +98,8 @@ def test_a_template_error_keeps_the_previous_site(
     result = run_guidegen(project.root, "build")
     assert_failed_cleanly(result)
     assert "template" in result.stderr.lower()
+    if "{% if %}" in new:
+        assert f"templates/{template}:" in result.stderr
     assert snapshot(project.site_dir) == before
     assert not (project.root / STAGING).exists()
 

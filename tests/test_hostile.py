@@ -1,0 +1,274 @@
+"""Hostile and broken content: refused with a clear message and no side effect, or inert."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from guidegen.project import Project
+from tests.builds import guidegen_command, guidegen_env, mini_project, run_guidegen
+
+ALPHA_RO = "content/ro/alpha.yaml"
+ALPHA_PL = "content/pl/alpha.yaml"
+MAX_SECONDS = 20
+MAX_RSS_MB = 400
+"""Bounds of a refused run: far above a normal check, far below an exploding one."""
+
+BILLION_LAUGHS = "title: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"level{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
+)
+"""Nine levels of ten aliases each: 10^9 strings if a loader expanded it."""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A fresh copy of the mini fixture project with the real templates."""
+    return mini_project(tmp_path / "project")
+
+
+def measured_build(project: Project) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run `guidegen build`; return its result, wall seconds and peak memory in MB."""
+    start = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            guidegen_command(project.root, "build"), stdout=out, stderr=err, env=guidegen_env()
+        )
+        timer = threading.Timer(120, process.kill)
+        timer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(
+            process.args, process.returncode, out.read().decode(), err.read().decode()
+        )
+    return result, time.monotonic() - start, usage.ru_maxrss / 1024
+
+
+def assert_refused(project: Project, where: str, words: str = "") -> str:
+    """A build of the project exits 1, names the place, writes nothing, shows no traceback."""
+    result = run_guidegen(project.root, "build")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert re.search(rf"^{re.escape(where)}:\d+:\d+: error: ", result.stderr, re.M), result.stderr
+    assert words.lower() in result.stderr.lower()
+    assert not project.site_dir.exists() and not project.build_dir.exists()
+    return result.stderr
+
+
+def write(project: Project, path: str, data: str | bytes) -> None:
+    """Write a content file as text (UTF-8) or as raw bytes."""
+    file = project.root / path
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["!!python/object/apply:os.system", "!!python/object/new:os.system", "!!python/name:os.system"],
+)
+def test_object_tags_are_refused_and_nothing_runs(project: Project, tag: str) -> None:
+    marker = project.root / "ran"
+    text = (project.root / ALPHA_RO).read_text("utf-8")
+    write(project, ALPHA_RO, text.replace("title: ", f"title: {tag} ['touch {marker}'] #", 1))
+    assert_refused(project, ALPHA_RO, "tag")
+    assert not marker.exists()
+
+
+def test_billion_laughs_is_refused_quickly_with_bounded_memory(project: Project) -> None:
+    write(project, ALPHA_RO, BILLION_LAUGHS)
+    result, seconds, peak_mb = measured_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{ALPHA_RO}:2:" in result.stderr and "alias" in result.stderr
+    assert seconds < MAX_SECONDS and peak_mb < MAX_RSS_MB, (seconds, peak_mb)
+
+
+def test_a_huge_file_is_refused_without_being_parsed(project: Project) -> None:
+    write(project, ALPHA_RO, "title: x\n" + "tips:\n" + "  - Sfat scurt și clar.\n" * 400_000)
+    result, seconds, peak_mb = measured_build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{ALPHA_RO}:1:1: error: [encoding] file is" in result.stderr
+    assert seconds < MAX_SECONDS and peak_mb < MAX_RSS_MB, (seconds, peak_mb)
+
+
+def test_a_very_long_line_is_built_or_refused_within_bounds(project: Project) -> None:
+    text = (project.root / ALPHA_RO).read_text("utf-8")
+    write(project, ALPHA_RO, text.replace("Conversia a crescut.", "Conversia crește. " * 50_000))
+    result, seconds, peak_mb = measured_build(project)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0 or f"{ALPHA_RO}:" in result.stderr
+    assert seconds < 4 * MAX_SECONDS and peak_mb < 4 * MAX_RSS_MB, (seconds, peak_mb)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("title: Zażółć gęślą jaźń\n".encode("cp1250"), "not UTF-8"),
+        ("title: Zażółć gęślą jaźń\n".encode("iso-8859-2"), "not UTF-8"),
+        (codecs.BOM_UTF16_LE + "title: Zażółć\n".encode("utf-16-le"), "UTF-16"),
+        (b"title: \xff\xfe\xfd\n", "not UTF-8"),
+    ],
+    ids=["binary", "cp1250", "latin2", "utf-16", "garbage"],
+)
+def test_binary_and_foreign_encodings_are_refused(
+    project: Project, data: bytes, words: str
+) -> None:
+    write(project, ALPHA_PL, data)
+    assert_refused(project, ALPHA_PL, words)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Alpha", "alphă", "ălpha", "a b", "a..b", "..", "alpha%2F..%2Fx", "<script>", "a?b", "-x"],
+)
+def test_unsafe_or_colliding_file_names_are_refused(project: Project, name: str) -> None:
+    text = (project.root / ALPHA_RO).read_text("utf-8")
+    write(project, f"content/ro/{name}.yaml", text)
+    assert_refused(project, f"content/ro/{name}.yaml", "slug")
+
+
+def test_two_files_for_one_guide_are_refused(project: Project) -> None:
+    write(project, "content/ro/alpha.yml", (project.root / ALPHA_RO).read_text("utf-8"))
+    assert_refused(project, ALPHA_RO, "alpha.yml")
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("data/site.yaml", "guides: [alpha, beta]", "guides: [alpha, ../../etc/passwd]"),
+        ("data/kpi_tables.yaml", "id: mini-kpis", "id: ../mini-kpis"),
+        (ALPHA_RO, "[link](beta.md)", "[link](../../../outside.md)"),
+        (ALPHA_RO, "kpi_tables: [mini-kpis]", "kpi_tables: [../mini-kpis]"),
+    ],
+    ids=["reading-path", "kpi-id", "link", "kpi-reference"],
+)
+def test_references_that_leave_the_site_are_refused(
+    project: Project, path: str, old: str, new: str
+) -> None:
+    file = project.root / path
+    text = file.read_text("utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new), "utf-8")
+    assert_refused(project, path)
+
+
+PAYLOADS = {
+    "script": "<script>window.pwned=1</script>",
+    "iframe": '<iframe src="https://evil.example/"></iframe>',
+    "onerror": '<img src=x onerror="window.pwned=2">',
+    "svg": '<svg onload="window.pwned=3"></svg>',
+    "md-js-link": "[click](javascript:window.pwned=4)",
+    "md-js-link-case": "[click]( JaVaScRiPt:window.pwned=5)",
+    "html-js-link": '<a href="javascript:window.pwned=6">link</a>',
+    "data-link": "[click](data:text/html;base64,PHNjcmlwdD4=)",
+    "attr-list": 'Text {: onclick="window.pwned=7" }',
+    "style": "<style>body{display:none}</style>",
+    "jinja": "{{ 7*7 }} {% for x in range(3) %}loop{% endfor %} {# note #}",
+    "quote": 'x" autofocus onfocus="window.pwned=9',
+    "title-breakout": "</title><script>window.pwned=10</script>",
+}
+"""Attacks an editor could type into any text field."""
+
+
+DIACRITIC_TEXT = {
+    ALPHA_RO: "Clienții își amintesc fiecare interacțiune și învață să aibă încredere. " * 60,
+    ALPHA_PL: "Zażółć gęślą jaźń, klienci pamiętają każdą rozmowę ze sklepem. " * 60,
+}
+"""Enough ordinary text per language that the diacritics lint accepts the guide."""
+
+
+def hostile_guide(text: str, prose: str) -> str:
+    """Return a guide with every payload in every kind of text field."""
+    guide: dict[str, Any] = yaml.safe_load(text)
+    attack = " ".join(PAYLOADS.values())
+    guide["title"] = "Titlu " + " ".join(
+        PAYLOADS[k] for k in ("script", "jinja", "onerror", "quote", "title-breakout")
+    )
+    guide["description"] = f"Descriere {PAYLOADS['script']} {PAYLOADS['jinja']}"
+    guide["question"] = f"Întrebare {attack}"
+    guide["picture"] = f'{prose}\n\n{attack}\n\n<div onclick="window.pwned=8">bloc</div>\n'
+    guide["promise"] = attack
+    guide["sections"][0] = {"heading": f"Secțiune {attack}", "body": attack, "items": [attack]}
+    guide["proof"]["examples"][0].update(title=attack, text=attack)
+    guide["plan"]["steps"][0].update(title=attack, text=attack)
+    guide["myths"][0].update(myth=attack, reality=attack)
+    guide["faq"][0].update(question=f"Ce {attack}?", answer=attack)
+    guide["tips"] = [attack]
+    return yaml.safe_dump(guide, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the fixture with every text field of both alpha guides full of attacks."""
+    project = mini_project(tmp_path_factory.mktemp("hostile"))
+    for path in (ALPHA_RO, ALPHA_PL):
+        file = project.root / path
+        file.write_text(hostile_guide(file.read_text("utf-8"), DIACRITIC_TEXT[path]), "utf-8")
+    result = run_guidegen(project.root, "build")
+    assert result.returncode == 0, result.stderr
+    return project.site_dir
+
+
+def pages(site: Path) -> list[tuple[str, BeautifulSoup]]:
+    """Parse every built HTML page."""
+    return [
+        (p.relative_to(site).as_posix(), BeautifulSoup(p.read_text("utf-8"), "html.parser"))
+        for p in sorted(site.rglob("*.html"))
+    ]
+
+
+def live_attacks(path: str, soup: BeautifulSoup) -> list[str]:
+    """List what a browser would run or load from the page's attacks."""
+    found = []
+    for tag in soup.find_all(True):
+        if tag.find_parent("title"):
+            continue  # a browser reads <title> as plain text
+        where = f"{path}: <{tag.name}> in <{tag.parent.name} class={tag.parent.get('class')}>"
+        if tag.name == "script" and "pwned" in tag.get_text():
+            found.append(f"{where}: script")
+        if tag.name in ("iframe", "object", "embed"):
+            found.append(f"{where}: {tag.name}")
+        found += [f"{where}: handler {a}" for a in tag.attrs if a.lower().startswith("on")]
+        for attr in ("href", "src", "action", "formaction", "xlink:href"):
+            value = re.sub(r"[\s\x00-\x1f]", "", str(tag.get(attr, ""))).lower()
+            if value.startswith(("javascript:", "data:", "vbscript:")):
+                found.append(f"{where}: {attr}={value[:40]}")
+        if tag.name == "style" and "display:none" in tag.get_text().replace(" ", ""):
+            found.append(f"{where}: style")
+    return found
+
+
+def test_no_attack_is_live_in_any_page(hostile_site: Path) -> None:
+    found = [attack for path, soup in pages(hostile_site) for attack in live_attacks(path, soup)]
+    assert found == [], f"{len(found)} live attacks, e.g.\n" + "\n".join(sorted(set(found))[:20])
+
+
+def test_attacks_are_shown_as_text(hostile_site: Path) -> None:
+    soup = BeautifulSoup((next(hostile_site.rglob("alpha.html"))).read_text("utf-8"), "html.parser")
+    heading = soup.h1.get_text()
+    assert "<script>window.pwned=1</script>" in heading
+    assert "{{ 7*7 }}" in heading and "<img src=x onerror=" in heading
+    article = soup.article.get_text()
+    assert "{% for x in range(3) %}loop{% endfor %}" in article
+    assert "{# note #}" in article
+    assert "looploop" not in article and " 49 " not in article
+
+
+def test_jinja_in_content_is_never_evaluated(hostile_site: Path) -> None:
+    for path, soup in pages(hostile_site):
+        if soup.article and "Titlu" in soup.title.get_text():
+            assert "{{ 7*7 }}" in soup.title.get_text(), path
+            assert "{{ 7*7 }}" in soup.article.get_text(), path
