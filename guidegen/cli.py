@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -210,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.root.is_dir():
         cli.error(f"--root {args.root}: no such folder")
     args.root = args.root.resolve()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life notice
     _setup_logging(args.verbose)
     try:
         return args.func(args)
@@ -223,5 +225,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: MkDocs build failed: {error}", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        print("interrupted: site/ is unchanged", file=sys.stderr)
+        print("interrupted: site/ holds the last complete build", file=sys.stderr)
         return 130
