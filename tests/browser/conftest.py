@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_pla
 from guidegen.build import build
 from tests.conftest import REPO, copy_project, free_port
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+"""Debian's Chromium; CI runners without it point CHROMIUM_PATH at their Chrome."""
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
