@@ -338,6 +338,10 @@ def report(results: list[dict[str, Any]], command: str) -> str:
     )
 
 
+LIGHTHOUSE_MARK = "<!-- lighthouse -->"
+"""Start of the section bench/lighthouse.py keeps in RESULTS.md; rewriting keeps it."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sizes; rewrite RESULTS.md after each size, then print it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -363,11 +367,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(args.source.resolve(), args.one, args.keep)))
         return 0
     command = "python bench/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    old = args.output.read_text("utf-8") if args.output.is_file() else ""
+    lighthouse = old[old.index(LIGHTHOUSE_MARK) :] if LIGHTHOUSE_MARK in old else ""
     results = []
     for guides in sorted(args.guides):
         print(f"building {guides} guides per language ...", file=sys.stderr, flush=True)
         results.append(run_size(args.source.resolve(), guides, args.keep))
-        args.output.write_text(report(results, command.strip()), "utf-8")
+        text = report(results, command.strip())
+        args.output.write_text(text + ("\n" + lighthouse if lighthouse else ""), "utf-8")
     print(args.output.read_text("utf-8"))
     return 0
 
