@@ -14,7 +14,12 @@ from guidegen.model import LANGS
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
 """Cedilla letters typed instead of the Romanian comma-below letters."""
 
-_DIACRITICS = {"ro": set(FOLD_RO) - set(CEDILLA), "pl": set(FOLD_PL)}
+_DIACRITICS = {
+    lang: re.compile("[" + "".join(sorted(letters)) + "]")
+    for lang, letters in (("ro", set(FOLD_RO) - set(CEDILLA)), ("pl", set(FOLD_PL)))
+}
+_LETTER = re.compile(r"[^\W\d_]")
+_CEDILLA = re.compile("[" + "".join(CEDILLA) + "]")
 _MIN_LETTERS = 300
 """Below this many letters a file is too short to judge its diacritics."""
 _MIN_RATIO = 0.005
@@ -71,10 +76,10 @@ def _unbalanced(text: str) -> tuple[str, int] | None:
     """Return the first bracket or quote pair that does not balance and where it breaks."""
     for opening, closing in _PAIRS:
         depth = 0
-        for index, char in enumerate(text):
-            depth += (char == opening) - (char == closing)
+        for match in re.finditer(f"[{re.escape(opening + closing)}]", text):
+            depth += 1 if match[0] == opening else -1
             if depth < 0:
-                return f"{opening}{closing}", index
+                return f"{opening}{closing}", match.start()
         if depth > 0:
             return f"{opening}{closing}", text.rindex(opening)
     if text.count('"') % 2:
@@ -106,7 +111,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
     where = loc_label(loc)
     problems = []
     if lang == "ro":
-        for letter in sorted({c for c in text if c in CEDILLA}):
+        for letter in sorted(set(_CEDILLA.findall(text))):
             problems.append(
                 _problem(
                     doc,
@@ -171,9 +176,9 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
 
 def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem]:
     """Report a file written (almost) without its language's diacritics."""
-    letters = [c for c in all_text if c.isalpha()]
-    marked = sum(1 for c in letters if c.lower() in _DIACRITICS[lang])
-    if len(letters) < _MIN_LETTERS or marked / len(letters) >= _MIN_RATIO:
+    letters = len(_LETTER.findall(all_text))
+    marked = len(_DIACRITICS[lang].findall(all_text))
+    if letters < _MIN_LETTERS or marked / letters >= _MIN_RATIO:
         return []
     return [
         Problem(
@@ -182,7 +187,7 @@ def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem
             1,
             "error",
             "no-diacritics",
-            f"only {marked} of {len(letters)} letters carry diacritics: write the {lang} "
+            f"only {marked} of {letters} letters carry diacritics: write the {lang} "
             "source with its diacritics; the diacritic-free variant is generated",
         )
     ]
