@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -25,8 +26,10 @@ VARIANT_SUFFIX = "-Latn"
 
 OG_LOCALES = {"ro": "ro_RO", "pl": "pl_PL"}
 
-_URL = re.compile(r'(?:href|src)="(?P<url>[^"]*)"')
+_URL = re.compile(r'(?P<attr>href|src)="(?P<url>[^"]*)"')
 """A link target in built HTML."""
+_URL_SAFE = "".join(chr(code) for code in range(33, 127))
+"""Printable ASCII: everything but non-ASCII letters stays as written in a link target."""
 _SWITCH = 'data-gg-version="'
 """Marks a version switcher link (just before its href), which is never remapped."""
 _BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
@@ -157,7 +160,9 @@ def relinker(source: str) -> Callable[[str, bool], str]:
     """Return a memoised function re-pointing relative links of pages in source's folder.
 
     The function takes a link target and whether it may move into the variant folder (switcher
-    links may not); pages of one folder share their links, so each is worked out once.
+    links may not); pages of one folder share their links, so each is worked out once. A
+    target with non-ASCII letters comes back percent-encoded (the same URL, as browsers read
+    it), so that folding the page's text cannot touch it.
     """
     folder = posixpath.dirname(source)
     dest_folder = posixpath.dirname(variant_path(source)) or "."
@@ -165,6 +170,8 @@ def relinker(source: str) -> Callable[[str, bool], str]:
 
     @functools.cache
     def relink(target: str, remap: bool) -> str:
+        if not target.isascii():
+            return relink(quote(target, safe=_URL_SAFE), remap)
         if not target or target.startswith(("#", "/", "data:", "mailto:")) or "://" in target:
             return target
         path, sep, fragment = target.partition("#")
@@ -186,13 +193,13 @@ def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | No
     html = _OG_ALTERNATE.sub("", _HREFLANG.sub("", html)).replace(_CURRENT, "")
     marker = f'data-gg-version="{variant.locale}" '
     html = html.replace(marker, marker + _CURRENT.strip() + " ")
-    parts, last = [], 0
-    for match in _URL.finditer(html):
+
+    def link(match: re.Match[str]) -> str:
         start = match.start()
-        switch = html.rfind(_SWITCH, start - 40, start) >= 0
-        parts += [fold(html[last : match.start("url")]), relink(match["url"], not switch)]
-        last = match.end("url")
-    html = "".join([*parts, fold(html[last:])])
+        switch = match.string.rfind(_SWITCH, start - 40, start) >= 0
+        return f'{match["attr"]}="{relink(match["url"], not switch)}"'
+
+    html = fold(_URL.sub(link, html))
     root = posixpath.relpath(".", posixpath.dirname(dest) or ".")
     return _BASE.sub(lambda m: m[0] if m["url"].startswith("/") else f'"base": "{root}"', html)
 
