@@ -19,7 +19,7 @@ from guidegen.report import as_text
 
 WATCHED = ("content", "data", "templates", "mkdocs.yml")
 """What a save in triggers a rebuild."""
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 """How often the watcher looks for saved files."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 from mkdocs.utils.yaml import yaml_load
 
 from guidegen.fold import fold
@@ -58,6 +60,21 @@ def _language(version: Version, content: Content, guide_titles: dict[str, str]) 
     }
 
 
+class TemplateCache(BasePlugin):
+    """Keep the theme's compiled templates between builds: MkDocs compiles them per language."""
+
+    def __init__(self, folder: Path) -> None:
+        """Cache in folder (below the build folder)."""
+        super().__init__()
+        self.folder = folder
+
+    def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
+        """Give the theme's Jinja environment a bytecode cache on disk."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.folder))
+        return env
+
+
 def mkdocs_config(
     project: Project, content: Content, site_dir: Path, *, site_url: str | None = None
 ) -> MkDocsConfig:
@@ -77,7 +94,7 @@ def mkdocs_config(
             entry = {"i18n": dict(entry["i18n"] or {}, languages=languages)}
         plugins.append(entry)
     theme = dict(raw.get("theme", {}), custom_dir=str(project.build_dir / "overrides"))
-    return load_config(
+    config = load_config(
         str(project.config_file),
         docs_dir=str(project.build_dir / "docs"),
         site_dir=str(site_dir),
@@ -85,3 +102,5 @@ def mkdocs_config(
         plugins=plugins,
         site_url=site_url,
     )
+    config.plugins["guidegen-template-cache"] = TemplateCache(project.build_dir / "jinja-cache")
+    return config

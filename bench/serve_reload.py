@@ -1,0 +1,86 @@
+"""Save-to-reload time of `guidegen serve` on the shipped site, seen from a real browser.
+
+Starts `guidegen serve` on a temporary copy of the project, opens a guide in headless
+Chromium, then saves a changed title several times and measures from each save until the
+reloaded page shows it. Run: `python bench/serve_reload.py [--saves N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.conftest import copy_project, free_port  # noqa: E402
+
+GUIDE = Path("content") / "ro" / "program-launch.yaml"
+
+
+def wait_for(url: str, seconds: float = 120) -> None:
+    """Wait until the server answers."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def main() -> int:
+    """Measure and print each save-to-reload time and their median."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(REPO, Path(folder))
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "guidegen", "--root", folder, "serve",
+             "--dev-addr", f"127.0.0.1:{port}"],
+            stderr=subprocess.DEVNULL, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/program-launch.html"
+            wait_for(url)
+            times = []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+                page = browser.new_page()
+                page.goto(url)
+                file = project.root / GUIDE
+                original = file.read_text("utf-8")
+                for number in range(args.saves):
+                    marker = f"Reîncărcare {number}"
+                    start = time.perf_counter()
+                    file.write_text(original.replace("title: ", f"title: {marker} ", 1), "utf-8")
+                    page.wait_for_function(
+                        f"document.querySelector('h1')?.textContent.includes({marker!r})",
+                        timeout=60_000,
+                    )
+                    times.append(time.perf_counter() - start)
+                    time.sleep(1)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(" ".join(f"{t:.2f}" for t in times), f"median {statistics.median(times):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
