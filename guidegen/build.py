@@ -17,7 +17,8 @@ from guidegen import history, postbuild, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.model import Content
 from guidegen.project import Project
-from guidegen.render import Page, render_pages
+from guidegen.render import render_pages
+from guidegen.structure import Page
 from guidegen.validate import load_content
 from guidegen.variants import documents, write_variants
 from guidegen.write import WriteReport, replace_dir, restore_interrupted_swap, write_tree

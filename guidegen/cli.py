@@ -113,7 +113,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     project = Project(args.root)
     for file in scaffold.new_guide(project, args.slug):
         print(f"created {file.relative_to(project.root).as_posix()}")
-    print("replace every TODO, then run `guidegen check`", file=sys.stderr)
+    print(
+        f"add '{args.slug}' to the guides of a topic in data/site.yaml, replace every TODO, "
+        "then run `guidegen check`",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -83,6 +83,9 @@ class KpiTable(Strict):
     columns: dict[Lang, Annotated[list[Text], Field(min_length=3, max_length=3)]]
     """Header of the three columns (indicator, value, note) per language."""
     rows: Annotated[list[KpiRow], Field(min_length=1)]
+    source: Localized
+    """Where the values come from and what they are (e.g. one anonymous company's example);
+    shown under the table."""
 
 
 class KpiData(Strict):
@@ -231,6 +234,24 @@ class Labels(Strict):
     home_link: Text
 
 
+class TopicText(Strict):
+    """A topic's name and short description in one language."""
+
+    title: Text
+    description: Text
+
+
+class Topic(Strict):
+    """A group of guides shown together in the navigation and on its own page."""
+
+    id: Slug
+    """The topic page's address: topics/<id>.html."""
+    ro: TopicText
+    pl: TopicText
+    guides: Annotated[list[Slug], Field(min_length=1)]
+    """The topic's guides in reading order; every guide belongs to exactly one topic."""
+
+
 class ReadingPath(Strict):
     """A suggested order of guides for one reader goal."""
 
@@ -268,6 +289,10 @@ class LanguageSite(Strict):
 class SiteData(Strict):
     """The whole of data/site.yaml."""
 
+    topics: Annotated[list[Topic], Field(min_length=1)]
+    """The guides' topics, in navigation order."""
+    redirects: dict[Slug, Slug] = {}
+    """Old guide address -> current guide: the old page redirects in every version."""
     languages: dict[Lang, LanguageSite]
 
     @model_validator(mode="after")
@@ -286,6 +311,9 @@ class GlossaryEntry(Strict):
     """The spelling explained wherever it appears on a page, e.g. NPS."""
     aliases: dict[Lang, list[Term]] = {}
     """Other spellings of the term in one language, e.g. 'lojalność klientów'."""
+    avoid: dict[Lang, list[Term]] = {}
+    """Variants that must not appear in running text of one language: the `terminology` rule
+    reports each with the preferred term."""
     expansion: Localized
     definition: Localized
 
@@ -296,6 +324,45 @@ class Glossary(Strict):
     terms: Annotated[list[GlossaryEntry], Field(min_length=1)]
 
 
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+"""A computed value's name, as written in a placeholder: {average_order}."""
+
+
+class Quantity(Strict):
+    """A named number of data/calculations.yaml: an input per language, or a formula."""
+
+    kind: Literal["percent", "count", "decimal", "currency", "duration"]
+    """How the value is formatted; a percent is a fraction inside formulas (35 % -> 0.35)."""
+    unit: DurationUnit | None = None
+    ro: float | int | None = None
+    """The Romanian example's input (amounts in the Romanian currency)."""
+    pl: float | int | None = None
+    formula: Annotated[str, StringConstraints(max_length=200)] | None = None
+    """Arithmetic over other names: + - * / ( ) and numbers, e.g. average_order * margin."""
+    digits: Annotated[int, Field(ge=0, le=4)] = 0
+    """Decimal places shown (and rounded to before the value is used in text)."""
+
+    @model_validator(mode="after")
+    def _check_source(self) -> Quantity:
+        """Require either an input in every language or a formula, not both."""
+        inputs = [self.ro is not None, self.pl is not None]
+        if self.formula is None and not all(inputs):
+            raise ValueError("give the input for every language (ro: and pl:) or a formula")
+        if self.formula is not None and any(inputs):
+            raise ValueError("a value is either an input (ro:, pl:) or a formula, not both")
+        if (self.kind == "duration") != (self.unit is not None):
+            raise ValueError("'unit' goes with a duration, and only with a duration")
+        return self
+
+
+class Calculations(Strict):
+    """The whole of data/calculations.yaml: worked examples whose results the text quotes."""
+
+    currency: dict[Lang, Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]]
+    """ISO 4217 currency of every amount, per language (RON on Romanian pages, PLN on Polish)."""
+    values: dict[Name, Quantity]
+
+
 @dataclass(frozen=True)
 class Content:
     """Everything the renderer needs, validated and cross-checked."""
@@ -303,5 +370,6 @@ class Content:
     site: SiteData
     kpi: dict[str, KpiTable]
     glossary: Glossary
+    calculations: Calculations
     guides: dict[str, dict[str, Guide]]
     """slug -> language -> guide, sorted by slug."""

@@ -9,8 +9,7 @@ import jinja2
 from guidegen import search
 from guidegen.model import LANGS
 from guidegen.project import Project
-from guidegen.render import Page
-from guidegen.variants import Version, alternates, is_original, url
+from guidegen.structure import Page, Version, alternates, is_original, url
 from guidegen.write import write_atomic
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass
 from datetime import date
 
 import jinja2
@@ -16,6 +15,7 @@ from guidegen.lint import texts
 from guidegen.model import LANGS, Content, Guide, KpiTable, Value
 from guidegen.numbers import format_value
 from guidegen.project import Project
+from guidegen.structure import Page
 
 WORDS_PER_MINUTE = 200
 _SAFE_LINK = re.compile(
@@ -23,25 +23,6 @@ _SAFE_LINK = re.compile(
     r"|[a-z0-9-]+\.md(?:#[\w-]+)?)\)"
 )
 """The only links content may make: web, mail, an anchor, or another guide (slug.md)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    """One rendered page of one language tree, before variants."""
-
-    lang: str
-    """The language tree the page belongs to."""
-    path: str
-    """Markdown path inside the language tree, e.g. omnichannel-journey.md."""
-    title: str
-    description: str
-    body: str
-    source_lang: str
-    """The language of the content; differs from lang on a fallback page."""
-    translations: tuple[str, ...]
-    """The languages in which this page has content of its own."""
-    template: str | None = None
-    """A theme template other than the default one; such a page stays out of sitemaps and search."""
 
 
 def inline(text: str) -> str:

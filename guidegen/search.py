@@ -26,8 +26,7 @@ import yaml
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
 from guidegen.project import Project
-from guidegen.render import Page
-from guidegen.variants import VERSIONS, Version, is_original, url
+from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
 from guidegen.write import write_atomic
 
 BUNDLE = "pagefind"
@@ -121,7 +120,7 @@ def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
         version = Version(page.lang, False)
         if is_original(page, version):
             link = url(version, page.path)
-            target = site_dir / (link + "index.html" if link.endswith("/") or not link else link)
+            target = site_dir / site_file(link)
             found.append((f"/{link}", target))
     return sorted(found)
 

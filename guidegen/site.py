@@ -15,7 +15,7 @@ from guidegen.fold import fold
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.render import attr
-from guidegen.variants import VERSIONS, OutputFile, Version
+from guidegen.structure import ORIGINALS, OutputFile, Version
 
 
 def theme_files(project: Project) -> list[OutputFile]:
@@ -82,7 +82,7 @@ def mkdocs_config(
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
     languages = []
-    for version in (v for v in VERSIONS if not v.variant):
+    for version in ORIGINALS:
         titles = {
             slug: (g.get(version.lang) or next(iter(g.values()))).title
             for slug, g in content.guides.items()

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint
 from guidegen.errors import Problem
 from guidegen.loader import Document, Loc, load, loc_label
-from guidegen.model import LANGS, Content, Glossary, Guide, KpiData, SiteData
+from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
 
 M = TypeVar("M", bound=BaseModel)
@@ -207,7 +207,13 @@ def _guide_files(project: Project) -> dict[tuple[str, str], list[Path]]:
     return found
 
 
-RESERVED_SLUGS = ("index", "glossary", "404")
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+"""A guide's file name: lower-case ASCII words joined by single hyphens."""
+
+DATA_FILES = ("site.yaml", "kpi_tables.yaml", "glossary.yaml", "calculations.yaml")
+"""The data files every project has, below data/."""
+
+RESERVED_SLUGS = ("index", "glossary", "404", "topics")
 """Page names the site itself uses in every language folder."""
 
 
@@ -216,7 +222,7 @@ def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> 
     problems = []
     for (_lang, slug), files in sorted(found.items()):
         rel = files[0].relative_to(project.root).as_posix()
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
+        if not re.fullmatch(SLUG, slug):
             problems.append(
                 Problem(
                     rel,
@@ -262,9 +268,7 @@ def guide_file(project: Project, lang: str, slug: str) -> Path | None:
 
 def source_files(project: Project) -> list[tuple[Path, str]]:
     """List every existing file check reads, with its language ('' for data files)."""
-    data = [
-        (project.data_dir / name, "") for name in ("site.yaml", "kpi_tables.yaml", "glossary.yaml")
-    ]
+    data = [(project.data_dir / name, "") for name in DATA_FILES]
     guides = [
         (file, lang) for (lang, _), files in sorted(_guide_files(project).items()) for file in files
     ]
@@ -287,7 +291,11 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
     problems += found
     glossary, glossary_doc, found = _load_one(project, project.data_dir / "glossary.yaml", Glossary)
     problems += found
-    for data_doc in (site_doc, kpi_doc, glossary_doc):
+    calculations, calc_doc, found = _load_one(
+        project, project.data_dir / "calculations.yaml", Calculations
+    )
+    problems += found
+    for data_doc in (site_doc, kpi_doc, glossary_doc, calc_doc):
         problems += lint.lint_data(data_doc) if data_doc else []
     files = _guide_files(project)
     problems += _check_files(project, files)
@@ -305,6 +313,7 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
         site is None
         or kpi is None
         or glossary is None
+        or calculations is None
         or len(guides) < len({slug for _, slug in files})
     ):
         return None, sorted(problems)
@@ -312,6 +321,7 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
         site=site,
         kpi={t.id: t for t in kpi.tables},
         glossary=glossary,
+        calculations=calculations,
         guides=dict(sorted(guides.items())),
     )
     problems += _cross_check(content, docs, site_doc, set(files))
@@ -377,6 +387,63 @@ def _cross_check(
                             f"{_did_you_mean(slug, content.guides)}",
                         )
                     )
+    problems += _check_topics(content, site_doc)
+    problems += _check_redirects(content, site_doc)
+    return problems
+
+
+def _site_problem(site_doc: Document, loc: Loc, rule: str, message: str) -> Problem:
+    """Return an error at a place of data/site.yaml."""
+    line, col = site_doc.position(loc)
+    return Problem(site_doc.path, line, col, "error", rule, f"{loc_label(loc)}: {message}")
+
+
+def _check_topics(content: Content, site_doc: Document) -> list[Problem]:
+    """Require every guide in exactly one topic, and every topic's guides to exist."""
+    problems = []
+    seen: dict[str, Loc] = {}
+    for t_index, topic in enumerate(content.site.topics):
+        for g_index, slug in enumerate(topic.guides):
+            loc: Loc = ("topics", t_index, "guides", g_index)
+            if slug not in content.guides:
+                hint = _did_you_mean(slug, content.guides)
+                problems.append(_site_problem(site_doc, loc, "topic", f"no guide '{slug}'{hint}"))
+            elif slug in seen:
+                first = loc_label(seen[slug])
+                message = f"guide '{slug}' is already in {first}: keep it in one topic"
+                problems.append(_site_problem(site_doc, loc, "topic", message))
+            else:
+                seen[slug] = loc
+    ids = [topic.id for topic in content.site.topics]
+    for index, topic_id in enumerate(ids):
+        if topic_id in ids[:index]:
+            message = f"topic id '{topic_id}' is used twice: rename one"
+            problems.append(_site_problem(site_doc, ("topics", index, "id"), "topic", message))
+    for slug in content.guides:
+        if slug not in seen and re.fullmatch(SLUG, slug):
+            message = f"guide '{slug}' is in no topic: add it to the guides of one topic"
+            problems.append(_site_problem(site_doc, ("topics",), "topic", message))
+    return problems
+
+
+def _check_redirects(content: Content, site_doc: Document) -> list[Problem]:
+    """Require every redirect to start at a free address and end at an existing guide."""
+    problems = []
+    for old, new in content.site.redirects.items():
+        loc: Loc = ("redirects", old)
+        seen = [old]
+        while new in content.site.redirects and new not in seen:
+            seen.append(new)
+            new = content.site.redirects[new]
+        if old in content.guides:
+            message = f"'{old}' is a guide: remove the redirect or the guide"
+        elif new in seen:
+            message = f"redirects loop: {' -> '.join([*seen, new])}"
+        elif new not in content.guides:
+            message = f"redirect target '{new}' is no guide{_did_you_mean(new, content.guides)}"
+        else:
+            continue
+        problems.append(_site_problem(site_doc, loc, "redirect", message))
     return problems
 
 

@@ -11,20 +11,28 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import yaml
 
 from guidegen.fold import fold
-from guidegen.model import LANGS, Content
-from guidegen.render import Page, attr
-
-VARIANT_SUFFIX = "-Latn"
-"""Locale suffix of a diacritic-free version: ro-Latn is Romanian in plain Latin letters."""
-
-OG_LOCALES = {"ro": "ro_RO", "pl": "pl_PL"}
+from guidegen.model import Content
+from guidegen.render import attr
+from guidegen.structure import (
+    OG_LOCALES,
+    ORIGINALS,
+    VERSIONS,
+    OutputFile,
+    Page,
+    Version,
+    alternates,
+    canonical,
+    is_original,
+    url,
+    variant_path,
+    version_of,
+)
 
 _URL = re.compile(r'(?P<attr>href|src)="(?P<url>[^"]*)"')
 """A link target in built HTML."""
@@ -36,56 +44,6 @@ _BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
 _HREFLANG = re.compile(r'<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
 _OG_ALTERNATE = re.compile(r'<meta property="og:locale:alternate" content="[^"]*">')
 _CURRENT = ' aria-current="page"'
-
-
-@dataclass(frozen=True)
-class Version:
-    """One published version of the site: a language, with or without diacritics."""
-
-    lang: str
-    variant: bool
-
-    @property
-    def locale(self) -> str:
-        """The static-i18n locale, which is also the URL folder."""
-        return f"{self.lang}{VARIANT_SUFFIX}" if self.variant else self.lang
-
-    @property
-    def prefix(self) -> str:
-        """The URL prefix below the site root: '' for the default language."""
-        return "" if self.locale == LANGS[0] else f"{self.locale}/"
-
-
-VERSIONS: tuple[Version, ...] = tuple(Version(lang, v) for lang in LANGS for v in (False, True))
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """A generated file: its path below the build folder and its text."""
-
-    path: str
-    text: str
-
-
-def url(version: Version, path: str) -> str:
-    """Return a page's URL relative to the site root, e.g. pl/x.html or pl/."""
-    if path == "index.md":
-        return version.prefix
-    return version.prefix + path.removesuffix(".md") + ".html"
-
-
-def alternates(page: Page) -> list[dict[str, str]]:
-    """Return the hreflang cluster of an original page (itself included), with x-default."""
-    cluster = [
-        {"hreflang": lang, "href": url(Version(lang, False), page.path)}
-        for lang in page.translations
-    ]
-    return [*cluster, {"hreflang": "x-default", "href": cluster[0]["href"]}]
-
-
-def is_original(page: Page, version: Version) -> bool:
-    """Tell whether a page is a listed original: own language, with diacritics, usual template."""
-    return not version.variant and page.source_lang == page.lang and page.template is None
 
 
 def _meta(page: Page, version: Version, content: Content) -> dict:
@@ -122,7 +80,7 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
                 for a in cluster
                 if a["hreflang"] in OG_LOCALES and a["hreflang"] != page.lang
             ],
-            "canonical": None if original else url(Version(page.source_lang, False), page.path),
+            "canonical": canonical(page, version),
             "alternates": cluster,
             "versions": switcher,
         },
@@ -133,7 +91,7 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
 def documents(pages: list[Page], content: Content) -> list[OutputFile]:
     """Return the Markdown file of every page of the original versions."""
     files = []
-    for version in (v for v in VERSIONS if not v.variant):
+    for version in ORIGINALS:
         for page in (p for p in pages if p.lang == version.lang):
             meta = _meta(page, version, content)
             body = page.body
@@ -142,18 +100,6 @@ def documents(pages: list[Page], content: Content) -> list[OutputFile]:
                 OutputFile(f"docs/{version.locale}/{page.path}", f"---\n{front}---\n\n{body}")
             )
     return files
-
-
-def version_of(site_path: str) -> Version:
-    """Tell which version a path below the site root belongs to."""
-    first = site_path.split("/", 1)[0]
-    return next((v for v in VERSIONS if v.prefix == f"{first}/"), VERSIONS[0])
-
-
-def variant_path(site_path: str) -> str:
-    """Return where the variant of an original page goes, e.g. pl/x.html -> pl-Latn/x.html."""
-    version = version_of(site_path)
-    return Version(version.lang, True).prefix + site_path.removeprefix(version.prefix)
 
 
 def relinker(source: str) -> Callable[[str, bool], str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guidegen.errors import GuidegenError
-from guidegen.variants import OutputFile
+from guidegen.structure import OutputFile
 
 MANAGED = ("docs", "overrides")
 """The folders of the build directory that belong wholly to the writer."""

@@ -125,7 +125,8 @@ def test_github_format_escapes_newlines_and_separators(
     (root / "content" / "ro" / "solo.yaml").rename(root / "content" / "ro" / "a,b%c.yaml")
     _, out = run(capsys, "--root", str(root), "check", "--format", "github")
     assert "file=content/ro/a%2Cb%25c.yaml," in out
-    assert out.count("\n") == 2
+    assert "no guide 'solo'" in out
+    assert out.count("\n") == 3
 
 
 def test_a_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,7 +27,9 @@ def test_new_guide_loads_in_both_languages_with_every_section(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--root", str(root), "new", "loyalty-tiers"]) == 0
-    assert capsys.readouterr().out.splitlines() == [
+    said = capsys.readouterr()
+    assert "add 'loyalty-tiers' to the guides of a topic in data/site.yaml" in said.err
+    assert said.out.splitlines() == [
         "created content/ro/loyalty-tiers.yaml",
         "created content/pl/loyalty-tiers.yaml",
     ]
@@ -39,6 +41,10 @@ def test_new_guide_loads_in_both_languages_with_every_section(
         doc, problems = load(root, file)
         assert problems == []
         assert set(doc.data) == set(Guide.model_fields) - {"translated_from"}
+    assert main(["--root", str(root), "check"]) == 1
+    assert "guide 'loyalty-tiers' is in no topic" in capsys.readouterr().out
+    site = root / "data" / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("guides: [", "guides: [loyalty-tiers, ", 1))
     assert main(["--root", str(root), "check"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "0 error(s), 38 warning(s)"

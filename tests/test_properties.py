@@ -14,8 +14,9 @@ from guidegen.loader import decode, parse
 from guidegen.model import Guide
 from guidegen.project import Project
 from guidegen.render import render_pages
+from guidegen.structure import OutputFile
 from guidegen.validate import load_content
-from guidegen.variants import OutputFile, documents
+from guidegen.variants import documents
 from tests.builds import FIXTURE, mini_project
 
 PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, Response
 
 from guidegen.fold import fold
 from guidegen.project import Project
-from guidegen.variants import VERSIONS
+from guidegen.structure import VERSIONS
 from tests.browser.conftest import PageLog, open_page
 from tests.conftest import REPO
 
