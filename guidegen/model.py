@@ -307,8 +307,9 @@ class SiteData(Strict):
 class GlossaryEntry(Strict):
     """A term readers meet, defined in every language."""
 
-    term: Term
-    """The spelling explained wherever it appears on a page, e.g. NPS."""
+    term: Term | dict[Lang, Term]
+    """The preferred spelling, explained wherever it appears on a page: one for every language
+    (NPS) or one per language (program de loialitate / program lojalnościowy)."""
     aliases: dict[Lang, list[Term]] = {}
     """Other spellings of the term in one language, e.g. 'lojalność klientów'."""
     avoid: dict[Lang, list[Term]] = {}
@@ -316,6 +317,18 @@ class GlossaryEntry(Strict):
     reports each with the preferred term."""
     expansion: Localized
     definition: Localized
+
+    @model_validator(mode="after")
+    def _check_term_languages(self) -> GlossaryEntry:
+        """Require a per-language term in every language."""
+        missing = [lang for lang in LANGS if isinstance(self.term, dict) and lang not in self.term]
+        if missing:
+            raise ValueError(f"term: missing languages: {', '.join(missing)}")
+        return self
+
+    def preferred(self, lang: str) -> str:
+        """Return the term as written in one language's running text."""
+        return self.term if isinstance(self.term, str) else self.term[lang]
 
 
 class Glossary(Strict):

@@ -143,7 +143,8 @@ def render_pages(
         for slug in content.guides:
             source = lang if lang in content.guides[slug] else next(iter(content.guides[slug]))
             pages.append(_guide_page(env, content, lang, slug, updated.get((source, slug))))
-        glossary = env.get_template("pages/glossary.md.j2").render(common)
+        terms = sorted(content.glossary.terms, key=lambda entry: entry.preferred(lang).lower())
+        glossary = env.get_template("pages/glossary.md.j2").render(common, terms=terms)
         pages.append(
             Page(
                 lang,
