@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from guidegen.errors import Problem
 from guidegen.fold import FOLD_PL, FOLD_RO
 from guidegen.loader import Document, Loc, loc_label
-from guidegen.model import LANGS
+from guidegen.model import LANGS, Glossary
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
 """Cedilla letters typed instead of the Romanian comma-below letters."""
@@ -92,7 +92,7 @@ def _excerpt(text: str, start: int) -> str:
     return text[start:].split("\n", 1)[0][:40]
 
 
-def _problem(
+def problem_at(
     doc: Document,
     loc: Loc,
     needle: str,
@@ -113,7 +113,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
     if lang == "ro":
         for letter in sorted(set(_CEDILLA.findall(text))):
             problems.append(
-                _problem(
+                problem_at(
                     doc,
                     loc,
                     letter,
@@ -126,7 +126,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
             )
     for word in _mixed_words(text):
         problems.append(
-            _problem(
+            problem_at(
                 doc,
                 loc,
                 word,
@@ -138,7 +138,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
         )
     for match in _DOUBLED.finditer(text):
         problems.append(
-            _problem(
+            problem_at(
                 doc,
                 loc,
                 _excerpt(text, match.start()),
@@ -151,7 +151,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
     if unbalanced:
         pair, index = unbalanced
         problems.append(
-            _problem(
+            problem_at(
                 doc,
                 loc,
                 _excerpt(text, index),
@@ -162,7 +162,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
         )
     for match in _PLACEHOLDER.finditer(text):
         problems.append(
-            _problem(
+            problem_at(
                 doc,
                 loc,
                 match.group(0),
@@ -215,4 +215,35 @@ def lint_data(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     for loc, text in texts(doc.data):
         problems += lint_text(doc, loc, text, language_at(loc, ""))
+    return problems
+
+
+def avoid_patterns(glossary: Glossary) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
+    """Return per language one pattern of every variant to avoid and each variant's term."""
+    patterns = {}
+    for lang in LANGS:
+        preferred = {
+            variant.casefold(): entry.preferred(lang)
+            for entry in glossary.terms
+            for variant in entry.avoid.get(lang, [])
+        }
+        if preferred:
+            words = "|".join(re.escape(v) for v in sorted(preferred, key=len, reverse=True))
+            patterns[lang] = (re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE), preferred)
+    return patterns
+
+
+def terminology(
+    doc: Document, lang: str, avoid: dict[str, tuple[re.Pattern[str], dict[str, str]]]
+) -> list[Problem]:
+    """Report the variants to avoid in a document's running text (not the glossary's lists)."""
+    problems = []
+    for loc, text in texts(doc.data):
+        if "avoid" in loc or loc[:1] == ("translated_from",):
+            continue
+        found = avoid.get(language_at(loc, lang))
+        for match in found[0].finditer(text) if found else ():
+            term = found[1][match[0].casefold()]
+            message = f"{loc_label(loc)}: '{match[0]}': write the glossary's term '{term}'"
+            problems.append(problem_at(doc, loc, match[0], "warning", "terminology", message))
     return problems

@@ -39,6 +39,8 @@ class Localized(Strict):
     pl: Text
 
 
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 currency code, e.g. EUR."""
 ValueKind = Literal["percent", "count", "decimal", "currency", "score", "duration"]
 DurationUnit = Literal["minute", "hour", "day", "week", "month"]
 
@@ -52,7 +54,7 @@ class Value(Strict):
     """Scale of a score, e.g. 100 for 88/100."""
     unit: DurationUnit | None = None
     """Unit of a duration."""
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: CurrencyCode | None = None
     """ISO 4217 code of a currency amount."""
 
     @model_validator(mode="after")
@@ -368,10 +370,17 @@ class Quantity(Strict):
         return self
 
 
+class Currencies(Strict):
+    """The currency of the worked examples' amounts in every content language."""
+
+    ro: CurrencyCode
+    pl: CurrencyCode
+
+
 class Calculations(Strict):
     """The whole of data/calculations.yaml: worked examples whose results the text quotes."""
 
-    currency: dict[Lang, Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]]
+    currency: Currencies
     """ISO 4217 currency of every amount, per language (RON on Romanian pages, PLN on Polish)."""
     values: dict[Name, Quantity]
 
@@ -384,5 +393,7 @@ class Content:
     kpi: dict[str, KpiTable]
     glossary: Glossary
     calculations: Calculations
+    numbers: dict[str, dict[str, float]]
+    """lang -> name -> computed value of data/calculations.yaml (a percent as a fraction)."""
     guides: dict[str, dict[str, Guide]]
     """slug -> language -> guide, sorted by slug."""

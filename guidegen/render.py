@@ -15,7 +15,8 @@ from guidegen.lint import texts
 from guidegen.model import LANGS, Content, Guide, KpiTable, Value
 from guidegen.numbers import format_value
 from guidegen.project import Project
-from guidegen.structure import Page
+from guidegen.structure import Page, source_lang
+from guidegen.values import fill, formatted, localize
 
 WORDS_PER_MINUTE = 200
 _SAFE_LINK = re.compile(
@@ -41,9 +42,13 @@ def _unlinkable(text: str) -> str:
     return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
+_SPACES = re.compile(r"[ \t\r\n]+")
+"""Line breaks and spaces inside a paragraph; no-break spaces (1 420 zł) are kept."""
+
+
 def blocks(text: str) -> str:
     """Make multi-paragraph content safe Markdown, one paragraph per blank-line block."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
+    paragraphs = [_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text.strip())]
     return "\n\n".join(inline(p) for p in paragraphs if p)
 
 
@@ -82,37 +87,59 @@ def reading_minutes(text: str) -> int:
     return max(1, math.ceil(len(re.findall(r"\w+", text)) / WORDS_PER_MINUTE))
 
 
+Values = dict[str, dict[str, str]]
+"""lang -> name -> the computed value as the language writes it."""
+
+
+def computed_values(content: Content) -> Values:
+    """Format the computed values of data/calculations.yaml for every language."""
+    return {
+        lang: formatted(
+            content.calculations,
+            content.numbers[lang],
+            lang,
+            content.site.languages[lang].min_grouping_digits,
+        )
+        for lang in LANGS
+    }
+
+
 def _guide_page(
-    env: jinja2.Environment, content: Content, lang: str, slug: str, updated: date | None
+    env: jinja2.Environment,
+    content: Content,
+    values: Values,
+    lang: str,
+    slug: str,
+    updated: date | None,
 ) -> Page:
     """Render one guide for one language tree, falling back to another language's text."""
     guides = content.guides[slug]
-    source_lang = lang if lang in guides else next(o for o in LANGS if o in guides)
-    guide: Guide = guides[source_lang]
+    content_lang = source_lang(guides, lang)
+    guide: Guide = localize(guides[content_lang], content_lang, values)
     site = content.site.languages[lang]
     labels = site.labels
-    tables: list[KpiTable] = [content.kpi[i] for i in guide.kpi_tables]
+    tables: list[KpiTable] = [localize(content.kpi[i], lang, values) for i in guide.kpi_tables]
     notice = ""
-    if source_lang != lang:
-        notice = labels.fallback_notice.format(language=content.site.languages[source_lang].name)
+    if content_lang != lang:
+        language = content.site.languages[content_lang].name
+        notice = fill(labels.fallback_notice, {"language": language})
     context = {
         "guide": guide,
         "labels": labels,
         "lang": lang,
-        "content_lang": source_lang,
+        "content_lang": content_lang,
         "min_grouping_digits": site.min_grouping_digits,
         "kpi_tables": tables,
-        "glossary": content.glossary,
+        "glossary": localize(content.glossary, lang, values),
         "fallback_notice": notice,
         "slug": slug,
         "updated": "",
     }
     words = " ".join(text for _, text in texts(guide.model_dump()))
-    context["reading_time"] = labels.reading_time.format(minutes=reading_minutes(words))
+    context["reading_time"] = fill(labels.reading_time, {"minutes": str(reading_minutes(words))})
     if updated:
-        context["updated"] = labels.updated.format(
-            date=format_date(updated, format="long", locale=lang)
-        )
+        day = format_date(updated, format="long", locale=lang)
+        context["updated"] = fill(labels.updated, {"date": day})
     body = env.get_template("pages/guide.md.j2").render(context)
     return Page(
         lang,
@@ -120,9 +147,19 @@ def _guide_page(
         guide.title,
         guide.description,
         body,
-        source_lang,
+        content_lang,
         tuple(g for g in LANGS if g in guides),
     )
+
+
+def _listing(guides: dict[str, Guide], lang: str, values: Values) -> dict[str, str]:
+    """Return the title and description that list a guide in a language tree."""
+    content_lang = source_lang(guides, lang)
+    guide = guides[content_lang]
+    return {
+        "title": fill(guide.title, values[content_lang]),
+        "description": fill(guide.description, values[content_lang]),
+    }
 
 
 def render_pages(
@@ -131,19 +168,22 @@ def render_pages(
     """Render every page of every language: home, guides and glossary."""
     env = environment(project)
     env.filters["number"] = _number
+    values = computed_values(content)
     pages = []
     for lang in LANGS:
         site = content.site.languages[lang]
-        titles = {slug: g.get(lang) or next(iter(g.values())) for slug, g in content.guides.items()}
-        common = {"labels": site.labels, "lang": lang, "glossary": content.glossary}
-        home = env.get_template("pages/home.md.j2").render(common, home=site.home, guides=titles)
+        titles = {slug: _listing(g, lang, values) for slug, g in content.guides.items()}
+        glossary = localize(content.glossary, lang, values)
+        common = {"labels": site.labels, "lang": lang, "glossary": glossary}
+        home_data = localize(site.home, lang, values)
+        home = env.get_template("pages/home.md.j2").render(common, home=home_data, guides=titles)
         pages.append(
-            Page(lang, "index.md", site.home.title, site.home.description, home, lang, LANGS)
+            Page(lang, "index.md", home_data.title, home_data.description, home, lang, LANGS)
         )
-        for slug in content.guides:
-            source = lang if lang in content.guides[slug] else next(iter(content.guides[slug]))
-            pages.append(_guide_page(env, content, lang, slug, updated.get((source, slug))))
-        terms = sorted(content.glossary.terms, key=lambda entry: entry.preferred(lang).lower())
+        for slug, guides in content.guides.items():
+            when = updated.get((source_lang(guides, lang), slug))
+            pages.append(_guide_page(env, content, values, lang, slug, when))
+        terms = sorted(glossary.terms, key=lambda entry: entry.preferred(lang).lower())
         glossary = env.get_template("pages/glossary.md.j2").render(common, terms=terms)
         pages.append(
             Page(

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from guidegen import lint
+from guidegen import lint, values
 from guidegen.errors import Problem
 from guidegen.loader import Document, Loc, load, loc_label
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
@@ -297,6 +297,11 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
     problems += found
     for data_doc in (site_doc, kpi_doc, glossary_doc, calc_doc):
         problems += lint.lint_data(data_doc) if data_doc else []
+    numbers, failed = values.evaluate(calculations) if calculations else ({}, {})
+    problems += [_calculation_problem(calc_doc, name, why) for name, why in failed.items()]
+    names = frozenset(calculations.values) if calculations else frozenset()
+    for data_doc in (site_doc, kpi_doc, glossary_doc):
+        problems += _check_placeholders(data_doc, names) if data_doc and calculations else []
     files = _guide_files(project)
     problems += _check_files(project, files)
     guides: dict[str, dict[str, Guide]] = {}
@@ -307,6 +312,7 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
         if doc is not None:
             docs[(lang, slug)] = doc
             problems += lint.lint_document(doc, lang)
+            problems += _check_placeholders(doc, names) if calculations else []
         if guide is not None:
             guides.setdefault(slug, {})[lang] = guide
     if (
@@ -322,9 +328,11 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
         kpi={t.id: t for t in kpi.tables},
         glossary=glossary,
         calculations=calculations,
+        numbers=numbers,
         guides=dict(sorted(guides.items())),
     )
     problems += _cross_check(content, docs, site_doc, set(files))
+    problems += _check_terminology(content.glossary, [site_doc, kpi_doc, glossary_doc], docs)
     return content, sorted(problems)
 
 
@@ -389,6 +397,41 @@ def _cross_check(
                     )
     problems += _check_topics(content, site_doc)
     problems += _check_redirects(content, site_doc)
+    return problems
+
+
+def _calculation_problem(doc: Document, name: str, why: str) -> Problem:
+    """Return an error at a value of data/calculations.yaml that cannot be computed."""
+    quantity = doc.data["values"][name]
+    loc: Loc = ("values", name, "formula") if "formula" in quantity else ("values", name)
+    line, col = doc.position(loc)
+    return Problem(doc.path, line, col, "error", "calculation", f"{loc_label(loc)}: {why}")
+
+
+def _check_placeholders(doc: Document, names: frozenset[str]) -> list[Problem]:
+    """Report each `{...}` of a document's texts that names no value it may use."""
+    problems = []
+    for loc, text in lint.texts(doc.data):
+        if loc[:1] == ("translated_from",):
+            continue
+        label = loc[2:3] == ("labels",) and loc[:1] == ("languages",)
+        known = values.LABEL_NAMES.get(str(loc[-1]), frozenset()) if label else names
+        for found, message in values.check_text(text, known):
+            message = f"{loc_label(loc)}: {message}"
+            problems.append(lint.problem_at(doc, loc, found, "error", "value-placeholder", message))
+    return problems
+
+
+def _check_terminology(
+    glossary: Glossary, data_docs: list[Document], docs: dict[tuple[str, str], Document]
+) -> list[Problem]:
+    """Report every variant a glossary entry says to avoid, in guides and site data."""
+    avoid = lint.avoid_patterns(glossary)
+    problems = []
+    for data_doc in data_docs:
+        problems += lint.terminology(data_doc, "", avoid)
+    for (lang, _), doc in sorted(docs.items()):
+        problems += lint.terminology(doc, lang, avoid)
     return problems
 
 

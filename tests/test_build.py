@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from guidegen.build import build
@@ -215,3 +217,37 @@ def test_each_version_has_its_own_not_found_page(site: Path, prefix: str, title:
 def test_not_found_pages_stay_out_of_sitemaps(site: Path) -> None:
     for sitemap in ("sitemap.xml", "pl/sitemap.xml"):
         assert "404" not in (site / sitemap).read_text("utf-8")
+
+
+ICU_CURRENCY = """
+const [locale, value, currency] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+process.stdout.write(new Intl.NumberFormat(locale, {style: 'currency', currency,
+  currencyDisplay: 'code', maximumFractionDigits: 0}).format(value));
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "currency"), [("alpha.html", "ro", "RON"), ("pl/alpha.html", "pl", "PLN")]
+)
+def test_computed_values_show_as_icu_writes_them(
+    site: Path, path: str, lang: str, currency: str
+) -> None:
+    data = yaml.safe_load((FIXTURE / "data" / "calculations.yaml").read_text("utf-8"))["values"]
+    yearly = data["average_order"][lang] * data["orders"][lang]
+    icu = subprocess.run(
+        ["node", "-e", ICU_CURRENCY],
+        input=json.dumps([lang, yearly, currency]),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    text = page(site, path).find("article").get_text(" ")
+    assert icu in text
+    assert "{yearly}" not in text
+    assert ("({exemplu})" if lang == "ro" else "({przykład})") in text
+
+
+def test_kpi_tables_name_their_source(site: Path) -> None:
+    for path, source in (("alpha.html", "Date de probă"), ("pl/alpha.html", "Dane testowe")):
+        table = page(site, path).find("table", class_="gg-kpi")
+        assert table.find_next("p", class_="gg-kpi-source").get_text(" ", strip=True) == source

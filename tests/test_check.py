@@ -38,6 +38,9 @@ STABLE_IDS = {
     "faq-without-answer",
     "myth-without-reality",
     "step-without-text",
+    "value-placeholder",
+    "calculation",
+    "terminology",
 }
 """The rule ids the README documents; each has a fixture."""
 

@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guidegen.errors import GuidegenError, Problem
+from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.loader import decode, parse
 from guidegen.model import Guide
 from guidegen.project import Project
@@ -45,11 +45,14 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 def run_pipeline(project: Project, raw: bytes) -> list[Problem] | list[OutputFile]:
-    """Put raw in place of a guide; return the generated files or the problems found."""
+    """Put raw in place of a guide; return the generated files or the problems found.
+
+    Like `guidegen build`, nothing is rendered when check found an error.
+    """
     (project.root / GUIDE_FILE).write_bytes(raw)
     content, problems = load_content(project)
     assert all(isinstance(p, Problem) for p in problems)
-    if content is None:
+    if content is None or has_errors(problems):
         assert any(p.severity == "error" for p in problems)
         return problems
     try:
