@@ -41,13 +41,12 @@ _URL_SAFE = "".join(chr(code) for code in range(33, 127))
 _SWITCH = 'data-gg-version="'
 """Marks a version switcher link (just before its href), which is never remapped."""
 _BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
-_HREFLANG = re.compile(r'<link rel="alternate" hreflang="[^"]*" href="[^"]*">')
 _OG_ALTERNATE = re.compile(r'<meta property="og:locale:alternate" content="[^"]*">')
 _CURRENT = ' aria-current="page"'
 
 
 def _meta(page: Page, version: Version, content: Content) -> dict:
-    """Build the front matter the theme reads: alternates, canonical and the switcher."""
+    """Build the front matter the theme reads: canonical, Open Graph locales and the switcher."""
     original = is_original(page, version)
     cluster = alternates(page) if original else []
     names = {
@@ -81,7 +80,6 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
                 if a["hreflang"] in OG_LOCALES and a["hreflang"] != page.lang
             ],
             "canonical": canonical(page, version),
-            "alternates": cluster,
             "versions": switcher,
         },
     }
@@ -136,7 +134,7 @@ def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | No
     relink = relink or relinker(source)
     dest = variant_path(source)
     variant = Version(version_of(source).lang, True)
-    html = _OG_ALTERNATE.sub("", _HREFLANG.sub("", html)).replace(_CURRENT, "")
+    html = _OG_ALTERNATE.sub("", html).replace(_CURRENT, "")
     marker = f'data-gg-version="{variant.locale}" '
     html = html.replace(marker, marker + _CURRENT.strip() + " ")
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -19,6 +20,8 @@ from tests.conftest import REPO, copy_project
 BASE = "https://guides.example/"
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 DIACRITICS = set(FOLD_RO) | set(FOLD_PL)
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 VERSIONS = {"": "ro", "ro-Latn/": "ro", "pl/": "pl", "pl-Latn/": "pl"}
 
 
@@ -43,6 +46,18 @@ def links(soup: BeautifulSoup, rel: str) -> dict[str, str]:
     return {tag.get("hreflang", rel): tag["href"] for tag in soup.find_all("link", rel=rel)}
 
 
+def sitemap_alternates(site: Path) -> dict[str, dict[str, str]]:
+    """Map each sitemap entry of both languages to its hreflang cluster (hreflang -> href)."""
+    clusters = {}
+    for sitemap in ("sitemap.xml", "pl/sitemap.xml"):
+        for entry in ElementTree.parse(site / sitemap).getroot().iter(f"{{{SITEMAP}}}url"):
+            links = entry.iter(f"{{{XHTML}}}link")
+            clusters[entry.findtext(f"{{{SITEMAP}}}loc")] = {
+                a.get("hreflang"): a.get("href") for a in links
+            }
+    return clusters
+
+
 def visible_text(soup: BeautifulSoup) -> str:
     """Text a reader sees: body text plus title and attribute texts shown as tooltips."""
     for tag in soup(["script", "style", "svg"]):
@@ -58,15 +73,23 @@ def test_every_version_has_every_page_in_its_language(site: Path, prefix: str) -
         assert soup.html["lang"] == VERSIONS[prefix]
 
 
-def test_originals_carry_absolute_reciprocal_hreflang(site: Path) -> None:
+def test_sitemaps_carry_absolute_reciprocal_hreflang(site: Path) -> None:
     expected = {
         "ro": f"{BASE}alpha.html",
         "pl": f"{BASE}pl/alpha.html",
         "x-default": f"{BASE}alpha.html",
     }
-    for path in ("alpha.html", "pl/alpha.html"):
-        assert links(page(site, path), "alternate") == expected
-    assert links(page(site, "pl/index.html"), "alternate")["pl"] == f"{BASE}pl/"
+    clusters = sitemap_alternates(site)
+    assert clusters[f"{BASE}alpha.html"] == expected
+    assert clusters[f"{BASE}pl/alpha.html"] == expected
+    assert clusters[f"{BASE}pl/"]["pl"] == f"{BASE}pl/"
+
+
+def test_no_page_head_links_to_alternates(site: Path) -> None:
+    """Material's code fetches sitemap.xml from the host of every link rel=alternate."""
+    for file in sorted(site.rglob("*.html")):
+        soup = BeautifulSoup(file.read_text("utf-8"), "html.parser")
+        assert soup.find_all("link", rel="alternate") == [], file
 
 
 @pytest.mark.parametrize("prefix", ["ro-Latn/", "pl-Latn/"])
@@ -130,8 +153,8 @@ def test_missing_translation_falls_back_with_a_notice(site: Path) -> None:
     assert "nie został jeszcze przetłumaczony" in notice.get_text()
     assert soup.select_one(".gg-guide")["lang"] == "ro"
     assert links(soup, "canonical") == {"canonical": f"{BASE}beta.html"}
-    assert links(soup, "alternate") == {}
-    assert links(page(site, "beta.html"), "alternate") == {
+    assert f"{BASE}pl/beta.html" not in sitemap_alternates(site)
+    assert sitemap_alternates(site)[f"{BASE}beta.html"] == {
         "ro": f"{BASE}beta.html",
         "x-default": f"{BASE}beta.html",
     }

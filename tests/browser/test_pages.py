@@ -34,7 +34,7 @@ def translated_guide(site: Path) -> str:
         p.name for p in site.glob("*.html") if p.stem not in ("index", "404", "glossary")
     )
     texts = {name: (site / name).read_text("utf-8") for name in names}
-    translated = [name for name in names if 'hreflang="pl"' in texts[name]]
+    translated = [name for name in names if "og:locale:alternate" in texts[name]]
     assert translated, "the shipped site has no guide in both languages"
     features = ("gg-chart", "gg-myth-pair", "gg-faq")
     return max(translated, key=lambda name: sum(f in texts[name] for f in features))

@@ -1,0 +1,83 @@
+"""A site built for one address and served from another host and path, as a preview is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, Page, Route
+
+from guidegen.build import build
+from guidegen.structure import VERSIONS
+from tests.browser.conftest import open_page, serve
+from tests.builds import mini_project
+
+SITE_URL = "https://guides.example/repo/"
+"""The address the site is built for: a host that does not resolve, at another path."""
+
+
+@dataclass
+class Traffic:
+    """Every request a page made, and every console error, whatever its origin."""
+
+    base: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        """Record the page's requests and errors; requests to other hosts never leave."""
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.route("**/*", self.keep_local)
+
+    def keep_local(self, route: Route) -> None:
+        """Let requests to the served site through; abort the rest."""
+        if route.request.url.startswith(self.base):
+            route.continue_()
+        else:
+            route.abort("namenotresolved")
+
+    def elsewhere(self) -> list[str]:
+        """Return the requests that left the served site."""
+        return [url for url in self.requests if not url.startswith(self.base)]
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the mini project for SITE_URL; serve its parent folder, so the site is at /site/."""
+    root = tmp_path_factory.mktemp("elsewhere")
+    project = mini_project(root)
+    build(project, site_url=SITE_URL)
+    with serve(root) as base:
+        yield f"{base}{project.site_dir.name}/"
+
+
+@pytest.mark.parametrize("path", ["alpha.html", "pl/alpha.html", "ro-Latn/", "pl-Latn/beta.html"])
+def test_a_page_served_elsewhere_stays_on_its_host_and_downloads_no_sitemap(
+    browser: Browser, preview: str, path: str
+) -> None:
+    with open_page(browser, preview) as (page, _):
+        traffic = Traffic(preview)
+        traffic.watch(page)
+        page.goto(preview + path, wait_until="networkidle")
+        assert traffic.elsewhere() == []
+        assert [url for url in traffic.requests if "sitemap" in url] == []
+        assert traffic.errors == []
+
+
+def test_the_switcher_of_a_page_served_elsewhere_reaches_every_version(
+    browser: Browser, preview: str
+) -> None:
+    with open_page(browser, preview) as (page, _):
+        traffic = Traffic(preview)
+        traffic.watch(page)
+        page.goto(preview + "alpha.html", wait_until="networkidle")
+        for version in [*VERSIONS[1:], VERSIONS[0]]:
+            page.locator(".md-header .md-select > button").click()
+            page.locator(f'.md-select__link[data-gg-version="{version.locale}"]').click()
+            page.wait_for_url(preview + version.prefix + "alpha.html", wait_until="networkidle")
+            assert page.evaluate("document.documentElement.lang") == version.lang
+        assert traffic.elsewhere() == []
+        assert traffic.errors == []
