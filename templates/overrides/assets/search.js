@@ -1,6 +1,6 @@
 /* guidegen search: a header button opens a dialog; its results come from Pagefind's JS API
  * (pagefind.js and the index of the page's <html lang>, originals only), loaded on first open.
- * No Pagefind UI: the dialog's markup is in partials/header.html, its texts in
+ * No Pagefind UI: the dialog's markup is in partials/search-dialog.html, its texts in
  * pagefind/guidegen-ui.json. A diacritic-free variant page links results to its own version
  * and shows them folded, like itself. Words Pagefind does not fold (Polish ł) are matched
  * through the index-only `folded` metadata; such hits get an excerpt rebuilt from the page text
