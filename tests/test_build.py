@@ -274,3 +274,18 @@ def test_kpi_tables_name_their_source(site: Path) -> None:
     for path, source in (("alpha.html", "Date de probă"), ("pl/alpha.html", "Dane testowe")):
         table = page(site, path).find("table", class_="gg-kpi")
         assert table.find_next("p", class_="gg-kpi-source").get_text(" ", strip=True) == source
+
+
+def test_a_slug_ending_in_index_keeps_its_full_canonical_and_og_url(
+    site: Path, tmp_path: Path
+) -> None:
+    slug = "customer-satisfaction-index"
+    project = copy_project(site.parent, tmp_path)
+    for file in [*project.content_dir.rglob("alpha.yaml"), project.data_dir / "site.yaml"]:
+        file.write_text(file.read_text("utf-8").replace("beta", slug), "utf-8")
+    (project.content_dir / "ro" / "beta.yaml").rename(project.content_dir / "ro" / f"{slug}.yaml")
+    build(project, site_url=BASE)
+    for prefix in VERSIONS:
+        soup = page(project.site_dir, f"{prefix}{slug}.html")
+        assert links(soup, "canonical") == {"canonical": f"{BASE}{slug}.html"}, prefix
+        assert soup.find("meta", property="og:url")["content"] == f"{BASE}{slug}.html", prefix
