@@ -41,6 +41,8 @@ EXTERNAL_STAGES = ("mkdocs", SEARCH_STAGE)
 """Stages that are other tools' work (MkDocs, Pagefind); every other one is guidegen's own."""
 RESULTS_SHOWN = 5
 """Search results whose fragments the search dialog loads for one query."""
+TOPIC_SIZE = 25
+"""Guides per topic of the cloned guides: the navigation shows one topic's guides at a time."""
 
 
 def source_slugs(source: Path) -> list[str]:
@@ -62,15 +64,34 @@ def make_project(source: Path, target: Path, guides: int) -> Project:
             f"--guides {guides}: the source has {existing} guides "
             f"({len(slugs)} in every language); ask for at least that many"
         )
+    clones = []
     for index in range(guides - existing):
         original = slugs[index % len(slugs)]
         slug = f"{original}-{index // len(slugs) + 1}"
+        clones.append(slug)
         for lang in LANGS:
             shutil.copy2(
                 source / "content" / lang / f"{original}.yaml",
                 target / "content" / lang / f"{slug}.yaml",
             )
+    add_topics(target / "data" / "site.yaml", clones)
     return Project(target)
+
+
+def add_topics(site_file: Path, slugs: list[str]) -> None:
+    """Put the cloned guides into topics of TOPIC_SIZE guides, as a large real site would."""
+    site = yaml.safe_load(site_file.read_text("utf-8"))
+    for start in range(0, len(slugs), TOPIC_SIZE):
+        number = start // TOPIC_SIZE + 1
+        site["topics"].append(
+            {
+                "id": f"bench-topic-{number}",
+                "ro": {"title": f"Tema {number}", "description": f"Ghidurile temei {number}."},
+                "pl": {"title": f"Temat {number}", "description": f"Przewodniki tematu {number}."},
+                "guides": slugs[start : start + TOPIC_SIZE],
+            }
+        )
+    site_file.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), "utf-8")
 
 
 def timed_build(project: Project, *, clean: bool, with_variants: bool = True) -> dict[str, Any]:

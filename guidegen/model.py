@@ -225,6 +225,8 @@ class Labels(Strict):
     guides: Text
     glossary: Text
     reading_paths: Text
+    topic_guides: Text
+    """The navigation's link to a topic page when only some of the topic's guides are shown."""
     reading_time: Text
     """Contains '{minutes}'."""
     updated: Text

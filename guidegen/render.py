@@ -12,10 +12,10 @@ from babel.dates import format_date
 
 from guidegen.fold import slugify
 from guidegen.lint import texts
-from guidegen.model import LANGS, Content, Guide, KpiTable, Value
+from guidegen.model import LANGS, Content, Guide, KpiTable, Topic, Value
 from guidegen.numbers import format_value
 from guidegen.project import Project
-from guidegen.structure import Page, source_lang
+from guidegen.structure import Page, guide_path, link, source_lang, topic_path
 from guidegen.values import fill, formatted, localize
 
 WORDS_PER_MINUTE = 200
@@ -162,10 +162,45 @@ def _listing(guides: dict[str, Guide], lang: str, values: Values) -> dict[str, s
     }
 
 
+def _topic(topic: Topic, lang: str, guides: dict[str, dict[str, str]], source: str) -> dict:
+    """Describe a topic and its guides for a page at source: texts and links from there."""
+    text = getattr(topic, lang)
+    return {
+        "id": topic.id,
+        "title": text.title,
+        "description": text.description,
+        "href": link(source, topic_path(topic.id)),
+        "guides": [
+            {
+                "href": link(source, guide_path(slug)),
+                **guides[slug],
+            }
+            for slug in topic.guides
+        ],
+    }
+
+
+def _topic_pages(
+    env: jinja2.Environment,
+    topics: list[Topic],
+    lang: str,
+    guides: dict[str, dict[str, str]],
+    common: dict,
+) -> list[Page]:
+    """Render the page of every topic of one language: its title, text and all its guides."""
+    pages = []
+    for topic in topics:
+        path = topic_path(topic.id)
+        entry = _topic(topic, lang, guides, path)
+        body = env.get_template("pages/topic.md.j2").render(common, topic=entry)
+        pages.append(Page(lang, path, entry["title"], entry["description"], body, lang, LANGS))
+    return pages
+
+
 def render_pages(
     project: Project, content: Content, updated: dict[tuple[str, str], date]
 ) -> list[Page]:
-    """Render every page of every language: home, guides and glossary."""
+    """Render every page of every language: home, topics, guides and glossary."""
     env = environment(project)
     env.filters["number"] = _number
     values = computed_values(content)
@@ -176,10 +211,15 @@ def render_pages(
         glossary = localize(content.glossary, lang, values)
         common = {"labels": site.labels, "lang": lang, "glossary": glossary}
         home_data = localize(site.home, lang, values)
-        home = env.get_template("pages/home.md.j2").render(common, home=home_data, guides=titles)
+        topics = [localize(topic, lang, values) for topic in content.site.topics]
+        listed = [_topic(topic, lang, titles, "index.md") for topic in topics]
+        home = env.get_template("pages/home.md.j2").render(
+            common, home=home_data, guides=titles, topics=listed
+        )
         pages.append(
             Page(lang, "index.md", home_data.title, home_data.description, home, lang, LANGS)
         )
+        pages += _topic_pages(env, topics, lang, titles, common)
         for slug, guides in content.guides.items():
             when = updated.get((source_lang(guides, lang), slug))
             pages.append(_guide_page(env, content, values, lang, slug, when))

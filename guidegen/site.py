@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils.yaml import yaml_load
 
-from guidegen.fold import fold
 from guidegen.model import Content
 from guidegen.project import Project
-from guidegen.render import attr
-from guidegen.structure import ORIGINALS, OutputFile, Version
+from guidegen.render import Values, attr, computed_values
+from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
+from guidegen.values import fill
+
+_BLANKS = re.compile(r"[ \t]*\n\s*")
+"""Whitespace with a line break in it."""
 
 
 def theme_files(project: Project) -> list[OutputFile]:
@@ -28,14 +33,26 @@ def theme_files(project: Project) -> list[OutputFile]:
     ]
 
 
-def _language(version: Version, content: Content, guide_titles: dict[str, str]) -> dict[str, Any]:
+def navigation(content: Content, lang: str, values: Values) -> list[Any]:
+    """Return one language's navigation: home, each topic (its page, its guides), glossary.
+
+    Every page is in it, so MkDocs knows them all; the theme shows only the current topic's
+    guides (templates/overrides/partials/nav.html).
+    """
+    topics = []
+    for topic in content.site.topics:
+        title = attr(fill(getattr(topic, lang).title, values[lang]))
+        topics.append({title: [topic_path(topic.id), *map(guide_path, topic.guides)]})
+    return ["index.md", *topics, "glossary.md"]
+
+
+def _language(version: Version, content: Content, values: Values) -> dict[str, Any]:
     """Return the static-i18n settings of one language: names, navigation, 404 texts.
 
     Material writes these into pages as HTML, so every text is escaped here.
     """
     site = content.site.languages[version.lang]
     labels = site.labels
-    guides = sorted(guide_titles, key=lambda slug: fold(guide_titles[slug]).casefold())
     return {
         "locale": version.locale,
         "name": attr(site.name),
@@ -44,20 +61,35 @@ def _language(version: Version, content: Content, guide_titles: dict[str, str]) 
         "build": True,
         "site_name": attr(site.site_name),
         "site_description": attr(site.site_description),
-        "nav": [
-            "index.md",
-            {attr(labels.guides): [f"{slug}.md" for slug in guides]},
-            "glossary.md",
-        ],
+        "nav": navigation(content, version.lang, values),
         "extra": {
             "guidegen": {
                 "not_found_title": attr(labels.not_found_title),
                 "not_found_text": attr(labels.not_found_text),
                 "home_link": attr(labels.home_link),
                 "home": version.prefix or "./",
+                "topic_guides": attr(labels.topic_guides),
             }
         },
     }
+
+
+def squeeze(markup: str) -> markupsafe.Markup:
+    """Collapse each run of whitespace that holds a line break into one line break.
+
+    The browser reads such a run as one space anyway; Material's templates indent so deeply
+    that the navigation of a page would otherwise be mostly blanks.
+    """
+    return markupsafe.Markup(_BLANKS.sub("\n", markup))
+
+
+class NavigationFilters(BasePlugin):
+    """Give the theme's templates the filters of guidegen's navigation partials."""
+
+    def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
+        """Add the squeeze filter."""
+        env.filters["squeeze"] = squeeze
+        return env
 
 
 class TemplateCache(BasePlugin):
@@ -81,13 +113,8 @@ def mkdocs_config(
     """Load mkdocs.yml and add what guidegen generates: folders and the languages."""
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
-    languages = []
-    for version in ORIGINALS:
-        titles = {
-            slug: (g.get(version.lang) or next(iter(g.values()))).title
-            for slug, g in content.guides.items()
-        }
-        languages.append(_language(version, content, titles))
+    values = computed_values(content)
+    languages = [_language(version, content, values) for version in ORIGINALS]
     plugins = []
     for entry in raw.get("plugins", []):
         if isinstance(entry, dict) and "i18n" in entry:
@@ -102,5 +129,6 @@ def mkdocs_config(
         plugins=plugins,
         site_url=site_url,
     )
+    config.plugins["guidegen-navigation"] = NavigationFilters()
     config.plugins["guidegen-template-cache"] = TemplateCache(project.build_dir / "jinja-cache")
     return config

@@ -6,6 +6,7 @@ builds a URL or a version prefix itself.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -83,6 +84,11 @@ def guide_path(slug: str) -> str:
 def topic_path(topic_id: str) -> str:
     """Return a topic page's Markdown path inside a language tree."""
     return f"topics/{topic_id}.md"
+
+
+def link(source: str, target: str) -> str:
+    """Return the Markdown link from one page to another of the same language tree."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
 
 
 def source_lang(languages: Mapping[str, object], lang: str) -> str:

@@ -26,6 +26,7 @@ STABLE_IDS = {
     "missing-file",
     "unknown-kpi",
     "unknown-guide",
+    "topic",
     "bad-link",
     "missing-translation",
     "stale-translation",

@@ -1,0 +1,86 @@
+"""Topics as a reader meets them: the navigation, the topic pages and the home page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from guidegen.fold import fold
+from tests.conftest import REPO
+
+SITE = yaml.safe_load((REPO / "data" / "site.yaml").read_text("utf-8"))
+TOPICS = SITE["topics"]
+VERSIONS = {"": "ro", "ro-Latn/": "ro", "pl/": "pl", "pl-Latn/": "pl"}
+
+
+def soup_of(site: Path, path: str) -> BeautifulSoup:
+    """Parse one built page."""
+    return BeautifulSoup((site / path).read_text("utf-8"), "html.parser")
+
+
+def nav_links(soup: BeautifulSoup) -> list[str]:
+    """Return the targets of the primary navigation's links, anchors left out."""
+    nav = soup.select_one("nav.md-nav--primary")
+    return [a["href"] for a in nav.select("a[href]") if not a["href"].startswith("#")]
+
+
+def folded(texts: dict[str, str]) -> dict[str, str]:
+    """Return texts as a version without diacritics shows them."""
+    return {key: fold(value) for key, value in texts.items()}
+
+
+def words(text: str) -> str:
+    """Collapse whitespace, as a reader sees it."""
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=[t["id"] for t in TOPICS])
+def test_a_guide_page_shows_every_topic_its_own_topics_guides_and_its_contents(
+    shipped_site: Path, topic: dict
+) -> None:
+    guide = topic["guides"][0]
+    soup = soup_of(shipped_site, f"{guide}.html")
+    links = nav_links(soup)
+    for other in TOPICS:
+        assert f"topics/{other['id']}.html" in links
+        for slug in other["guides"]:
+            assert (f"{slug}.html" in links) == (other is topic), slug
+    nav = soup.select_one("nav.md-nav--primary")
+    contents = [a["href"] for a in nav.select(".md-nav--secondary a")]
+    assert contents and all(href.startswith("#") for href in contents)
+    path = [words(a.get_text()) for a in soup.select(".md-path a")]
+    assert path == [SITE["languages"]["ro"]["home"]["title"], topic["ro"]["title"]]
+
+
+@pytest.mark.parametrize("prefix", VERSIONS)
+def test_each_topic_has_a_page_with_all_its_guides_and_their_descriptions(
+    shipped_site: Path, prefix: str
+) -> None:
+    lang = VERSIONS[prefix]
+    for topic in TOPICS:
+        soup = soup_of(shipped_site, f"{prefix}topics/{topic['id']}.html")
+        article = soup.select_one("article")
+        text = topic[lang] if not prefix.endswith("-Latn/") else folded(topic[lang])
+        assert words(article.h1.get_text()).removesuffix("¶") == text["title"]
+        assert text["description"] in words(article.get_text())
+        listed = [a["href"] for a in article.select("li a[href]")]
+        assert listed == [f"../{slug}.html" for slug in topic["guides"]]
+        for item in article.select("li"):
+            assert " — " in item.get_text()
+
+
+def test_the_home_page_shows_the_topics_their_guides_and_the_reading_paths(
+    shipped_site: Path,
+) -> None:
+    article = soup_of(shipped_site, "index.html").select_one("article")
+    links = [a["href"] for a in article.select("a[href]") if not a["href"].startswith("#")]
+    for topic in TOPICS:
+        start = links.index(f"topics/{topic['id']}.html")
+        following = links[start + 1 : start + 1 + len(topic["guides"])]
+        assert following == [f"{slug}.html" for slug in topic["guides"]]
+    text = words(article.get_text())
+    for reading_path in SITE["languages"]["ro"]["home"]["reading_paths"]:
+        assert reading_path["title"] in text
