@@ -101,7 +101,7 @@ def build(
             with timings.stage("variants"):
                 write_variants(staging)
         with timings.stage("post-build"):
-            postbuild.run(project, staging, pages, config.site_url or "")
+            postbuild.run(project, staging, pages, config.site_url or "", content.site.redirects)
         replace_dir(staging, project.site_dir)
     except jinja2.TemplateError as error:
         raise GuidegenError(template_message(project, error)) from None

@@ -1,15 +1,28 @@
-"""Steps after MkDocs: sitemaps of the originals with their alternates, robots.txt."""
+"""Steps after MkDocs: sitemaps of the originals with their alternates, robots.txt, redirects."""
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 
 from guidegen import search
+from guidegen.fold import fold
 from guidegen.model import LANGS
 from guidegen.project import Project
-from guidegen.structure import Page, Version, alternates, is_original, url
+from guidegen.structure import (
+    VERSIONS,
+    Page,
+    Version,
+    alternates,
+    canonical,
+    guide_path,
+    is_original,
+    redirect_chain,
+    url,
+)
 from guidegen.write import write_atomic
 
 
@@ -44,7 +57,39 @@ def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url
     write_atomic(site_dir / "robots.txt", robots.encode("utf-8"))
 
 
-def run(project: Project, site_dir: Path, pages: list[Page], site_url: str) -> None:
+def write_redirects(
+    project: Project,
+    site_dir: Path,
+    pages: list[Page],
+    redirects: Mapping[str, str],
+    site_url: str,
+) -> None:
+    """Write a small page at every old guide address, in every version, leading to the guide."""
+    template = _environment(project).get_template("redirect.html.j2")
+    by_path = {(p.lang, p.path): p for p in pages}
+    for old in sorted(redirects):
+        new = redirect_chain(redirects, (), old)[-1]  # checked: the chain ends at a guide
+        for version in VERSIONS:
+            page = by_path[(version.lang, guide_path(new))]
+            source = url(version, guide_path(old))
+            text = template.render(
+                lang=version.lang,
+                title=fold(page.title) if version.variant else page.title,
+                title_lang=page.source_lang,
+                target=posixpath.relpath(url(version, page.path), posixpath.dirname(source) or "."),
+                canonical=site_url + canonical(page, version),
+            )
+            write_atomic(site_dir / source, text.encode("utf-8"))
+
+
+def run(
+    project: Project,
+    site_dir: Path,
+    pages: list[Page],
+    site_url: str,
+    redirects: Mapping[str, str],
+) -> None:
     """Run every post-build step on a freshly built site folder."""
     write_sitemaps(project, site_dir, pages, site_url)
+    write_redirects(project, site_dir, pages, redirects, site_url)
     search.index_site(project, site_dir, pages)

@@ -7,7 +7,7 @@ builds a URL or a version prefix itself.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
 from guidegen.model import LANGS
@@ -135,6 +135,18 @@ def alternates(page: Page) -> list[dict[str, str]]:
         for lang in page.translations
     ]
     return [*cluster, {"hreflang": "x-default", "href": cluster[0]["href"]}]
+
+
+def redirect_chain(redirects: Mapping[str, str], guides: Container[str], old: str) -> list[str]:
+    """Return the slugs an old guide address leads through, itself first.
+
+    The chain ends at the first guide (where the redirect page sends readers), at a slug that
+    is neither a guide nor redirected (a dead end), or at a slug seen before (a loop).
+    """
+    chain = [old, redirects[old]]
+    while chain[-1] in redirects and chain[-1] not in guides and chain[-1] not in chain[:-1]:
+        chain.append(redirects[chain[-1]])
+    return chain
 
 
 def version_of(site_path: str) -> Version:

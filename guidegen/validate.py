@@ -16,6 +16,7 @@ from guidegen.errors import Problem
 from guidegen.loader import Document, Loc, load, loc_label
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
+from guidegen.structure import redirect_chain
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -472,16 +473,16 @@ def _check_topics(content: Content, site_doc: Document) -> list[Problem]:
 def _check_redirects(content: Content, site_doc: Document) -> list[Problem]:
     """Require every redirect to start at a free address and end at an existing guide."""
     problems = []
-    for old, new in content.site.redirects.items():
+    for old in content.site.redirects:
         loc: Loc = ("redirects", old)
-        seen = [old]
-        while new in content.site.redirects and new not in seen:
-            seen.append(new)
-            new = content.site.redirects[new]
+        chain = redirect_chain(content.site.redirects, content.guides, old)
+        new = chain[-1]
         if old in content.guides:
             message = f"'{old}' is a guide: remove the redirect or the guide"
-        elif new in seen:
-            message = f"redirects loop: {' -> '.join([*seen, new])}"
+        elif old in RESERVED_SLUGS:
+            message = f"'{old}' is the address of one of the site's own pages: remove the redirect"
+        elif new in chain[:-1]:
+            message = f"redirects loop: {' -> '.join(chain)}"
         elif new not in content.guides:
             message = f"redirect target '{new}' is no guide{_did_you_mean(new, content.guides)}"
         else:

@@ -289,3 +289,24 @@ def test_a_slug_ending_in_index_keeps_its_full_canonical_and_og_url(
         soup = page(project.site_dir, f"{prefix}{slug}.html")
         assert links(soup, "canonical") == {"canonical": f"{BASE}{slug}.html"}, prefix
         assert soup.find("meta", property="og:url")["content"] == f"{BASE}{slug}.html", prefix
+
+
+@pytest.mark.parametrize("prefix", VERSIONS)
+@pytest.mark.parametrize(("old", "new"), [("alpha-old", "alpha"), ("beta-first", "beta")])
+def test_an_old_address_leads_to_its_guide_in_every_version(
+    site: Path, prefix: str, old: str, new: str
+) -> None:
+    soup = page(site, f"{prefix}{old}.html")
+    guide = page(site, f"{prefix}{new}.html")
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+    assert refresh == f"0; url={new}.html"
+    assert soup.find("a")["href"] == f"{new}.html"
+    assert f'location.replace("{new}.html" + location.hash)' in soup.script.get_text()
+    assert links(soup, "canonical") == links(guide, "canonical")
+    assert soup.title.get_text() == guide.find("meta", property="og:title")["content"]
+    assert soup.html["lang"] == guide.html["lang"]
+    assert soup.find("meta", attrs={"name": "robots", "content": "noindex"})
+
+
+def test_old_addresses_stay_out_of_sitemaps(site: Path) -> None:
+    assert not [loc for loc in sitemap_alternates(site) if "-old" in loc or "-first" in loc]

@@ -27,6 +27,7 @@ STABLE_IDS = {
     "unknown-kpi",
     "unknown-guide",
     "topic",
+    "redirect",
     "bad-link",
     "missing-translation",
     "stale-translation",

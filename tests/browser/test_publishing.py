@@ -54,30 +54,48 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"{base}{project.site_dir.name}/"
 
 
-@pytest.mark.parametrize("path", ["alpha.html", "pl/alpha.html", "ro-Latn/", "pl-Latn/beta.html"])
-def test_a_page_served_elsewhere_stays_on_its_host_and_downloads_no_sitemap(
-    browser: Browser, preview: str, path: str
-) -> None:
+@pytest.fixture
+def visit(browser: Browser, preview: str) -> Iterator[tuple[Page, Traffic]]:
+    """Open a fresh page on the preview whose traffic and errors are recorded."""
     with open_page(browser, preview) as (page, _):
         traffic = Traffic(preview)
         traffic.watch(page)
-        page.goto(preview + path, wait_until="networkidle")
-        assert traffic.elsewhere() == []
-        assert [url for url in traffic.requests if "sitemap" in url] == []
-        assert traffic.errors == []
+        yield page, traffic
+
+
+@pytest.mark.parametrize("path", ["alpha.html", "pl/alpha.html", "ro-Latn/", "pl-Latn/beta.html"])
+def test_a_page_served_elsewhere_stays_on_its_host_and_downloads_no_sitemap(
+    visit: tuple[Page, Traffic], preview: str, path: str
+) -> None:
+    page, traffic = visit
+    page.goto(preview + path, wait_until="networkidle")
+    assert traffic.elsewhere() == []
+    assert [url for url in traffic.requests if "sitemap" in url] == []
+    assert traffic.errors == []
 
 
 def test_the_switcher_of_a_page_served_elsewhere_reaches_every_version(
-    browser: Browser, preview: str
+    visit: tuple[Page, Traffic], preview: str
 ) -> None:
-    with open_page(browser, preview) as (page, _):
-        traffic = Traffic(preview)
-        traffic.watch(page)
-        page.goto(preview + "alpha.html", wait_until="networkidle")
-        for version in [*VERSIONS[1:], VERSIONS[0]]:
-            page.locator(".md-header .md-select > button").click()
-            page.locator(f'.md-select__link[data-gg-version="{version.locale}"]').click()
-            page.wait_for_url(preview + version.prefix + "alpha.html", wait_until="networkidle")
-            assert page.evaluate("document.documentElement.lang") == version.lang
-        assert traffic.elsewhere() == []
-        assert traffic.errors == []
+    page, traffic = visit
+    page.goto(preview + "alpha.html", wait_until="networkidle")
+    for version in [*VERSIONS[1:], VERSIONS[0]]:
+        page.locator(".md-header .md-select > button").click()
+        page.locator(f'.md-select__link[data-gg-version="{version.locale}"]').click()
+        page.wait_for_url(preview + version.prefix + "alpha.html", wait_until="networkidle")
+        assert page.evaluate("document.documentElement.lang") == version.lang
+    assert traffic.elsewhere() == []
+    assert traffic.errors == []
+
+
+@pytest.mark.parametrize("prefix", [v.prefix for v in VERSIONS])
+def test_an_old_address_served_elsewhere_opens_the_guide_at_the_same_section(
+    visit: tuple[Page, Traffic], preview: str, prefix: str
+) -> None:
+    page, traffic = visit
+    page.goto(f"{preview}{prefix}alpha-old.html#zrodlo-problemow")
+    page.wait_for_url(f"{preview}{prefix}alpha.html#zrodlo-problemow")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#zrodlo-problemow").is_visible()
+    assert traffic.elsewhere() == []
+    assert traffic.errors == []
