@@ -117,7 +117,7 @@ def main() -> int:
     """Build, serve, score the Romanian and Polish guide pages, record the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--pages", nargs="+", default=["cx-journey-value.html", "pl/cx-journey-value.html"]
+        "--pages", nargs="+", default=["omnichannel-journey.html", "pl/omnichannel-journey.html"]
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     args = parser.parse_args()
