@@ -172,8 +172,27 @@ def _sort_entry(bundle: Path) -> None:
     write_atomic(entry, text.encode("utf-8"))
 
 
+RANKING = {"termSimilarity": 10.0, "termSaturation": 1.0, "pageLength": 0.1}
+"""Pagefind's ranking options (its JS API): with a high term similarity, a query typed without
+diacritics ranks the exact word (`lojalnosc` -> lojalność) above longer words that merely start
+with it (lojalnościowy); measured on the shipped guides, see tests/browser/test_search.py."""
+
+PRELOADED = ("close", "load_failed", "retry")
+"""Dialog texts the page itself carries, so they work before (or without) the UI settings."""
+
+
+def ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """Return the search dialog's texts per language (templates/search/strings.yaml)."""
+    return yaml.safe_load((templates_dir / "search" / "strings.yaml").read_text("utf-8"))
+
+
+def preloaded_strings(templates_dir: Path, lang: str) -> dict[str, str]:
+    """Return the dialog texts of a language that the page's own markup carries."""
+    return {key: ui_strings(templates_dir)[lang][key] for key in PRELOADED}
+
+
 def ui_settings(strings: dict[str, dict[str, str]], versions: list[Version]) -> dict:
-    """Return what the search dialog needs per version: UI texts and result link prefixes."""
+    """Return what the search dialog needs: per-version texts and link prefixes, ranking."""
     entries = []
     for version in versions:
         texts = strings[version.lang]
@@ -186,14 +205,14 @@ def ui_settings(strings: dict[str, dict[str, str]], versions: list[Version]) -> 
             }
         )
     longest_first = sorted(entries, key=lambda e: len(e["prefix"]), reverse=True)
-    return {"versions": longest_first, "fold": {**FOLD_RO, **FOLD_PL}}
+    return {"versions": longest_first, "fold": {**FOLD_RO, **FOLD_PL}, "ranking": RANKING}
 
 
 def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     """Write the search UI settings of every published version into the search bundle."""
-    strings = yaml.safe_load((templates_dir / "search" / "strings.yaml").read_text("utf-8"))
     versions = [v for v in VERSIONS if (site_dir / v.prefix).is_dir()]
-    data = json.dumps(ui_settings(strings, versions), ensure_ascii=False, sort_keys=True, indent=1)
+    settings = ui_settings(ui_strings(templates_dir), versions)
+    data = json.dumps(settings, ensure_ascii=False, sort_keys=True, indent=1)
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 

@@ -13,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.utils.yaml import yaml_load
 
+from guidegen import search
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.render import Values, attr, computed_values
@@ -46,8 +47,10 @@ def navigation(content: Content, lang: str, values: Values) -> list[Any]:
     return ["index.md", *topics, "glossary.md"]
 
 
-def _language(version: Version, content: Content, values: Values) -> dict[str, Any]:
-    """Return the static-i18n settings of one language: names, navigation, 404 texts.
+def _language(
+    version: Version, content: Content, values: Values, search_texts: dict[str, str]
+) -> dict[str, Any]:
+    """Return the static-i18n settings of one language: names, navigation, 404 and search texts.
 
     Material writes these into pages as HTML, so every text is escaped here.
     """
@@ -69,6 +72,7 @@ def _language(version: Version, content: Content, values: Values) -> dict[str, A
                 "home_link": attr(labels.home_link),
                 "home": version.prefix or "./",
                 "topic_guides": attr(labels.topic_guides),
+                "search": {key: attr(text) for key, text in search_texts.items()},
             }
         },
     }
@@ -114,7 +118,12 @@ def mkdocs_config(
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
     values = computed_values(content)
-    languages = [_language(version, content, values) for version in ORIGINALS]
+    languages = [
+        _language(
+            version, content, values, search.preloaded_strings(project.templates_dir, version.lang)
+        )
+        for version in ORIGINALS
+    ]
     plugins = []
     for entry in raw.get("plugins", []):
         if isinstance(entry, dict) and "i18n" in entry:

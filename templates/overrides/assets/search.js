@@ -1,16 +1,21 @@
 /* guidegen search: a header button opens a dialog; its results come from Pagefind's JS API
  * (pagefind.js and the index of the page's <html lang>, originals only), loaded on first open.
  * No Pagefind UI: the dialog's markup is in partials/search-dialog.html, its texts in
- * pagefind/guidegen-ui.json. A diacritic-free variant page links results to its own version
- * and shows them folded, like itself. Words Pagefind does not fold (Polish ł) are matched
- * through the index-only `folded` metadata; such hits get an excerpt rebuilt from the page text
- * with the original word highlighted. */
+ * pagefind/guidegen-ui.json (those needed before loading are in the markup).
+ * Each page found shows the sections where the words are: the page's text is cut at its
+ * headings and FAQ entries (Pagefind's anchors), each section links to its heading and shows an
+ * excerpt of its body around the match, never the heading itself. A diacritic-free variant
+ * page links results to its own version and shows them folded, like itself. Words Pagefind does
+ * not fold (Polish ł) are matched through the index-only `folded` metadata, which has no place
+ * on the page: such words are found in the page text by folding it like the query. */
 (() => {
   "use strict";
 
-  const EXCERPT_WORDS = 30;
+  const EXCERPT_WORDS = 24;
   const PAGE_SIZE = 5;
-  const WORD = /[\p{L}\p{N}_]+/gu;
+  const SECTIONS_SHOWN = 3;
+  const QUESTION_WORDS = 40;
+  /* The longest FAQ question read as a section title (a question ends with its "?"). */
 
   /** Replace letters with the fold table of the settings (guidegen.fold's tables). */
   const foldText = (text, table) => Array.from(text, (c) => table[c] ?? c).join("");
@@ -21,57 +26,116 @@
 
   /** Tell whether a word matches one of the folded query terms (as a prefix, like Pagefind). */
   const matches = (word, terms, table) => {
-    const key = matchKey(word, table);
+    const key = matchKey(word.replace(/^\P{L}+/u, ""), table);
     return terms.some((term) => key.startsWith(term));
   };
 
-  /** Split Pagefind's excerpt (text with <mark> around hits) into text segments, inertly. */
-  const excerptSegments = (html) => {
-    const holder = document.createElement("template");
-    holder.innerHTML = html;
-    return Array.from(holder.content.childNodes, (node) => ({
-      text: node.textContent,
-      marked: node.nodeName === "MARK",
-    }));
-  };
-
-  /** Build excerpt segments of the page text around the first word matching the query. */
-  const rebuildSegments = (content, terms, table) => {
-    const words = Array.from(content.matchAll(WORD));
-    const first = words.findIndex((m) => matches(m[0], terms, table));
-    if (first < 0) return null;
-    const start = Math.max(0, first - Math.floor(EXCERPT_WORDS / 3));
-    const segments = [];
-    let last = words[start].index;
-    for (const m of words.slice(start, start + EXCERPT_WORDS)) {
-      segments.push({ text: content.slice(last, m.index), marked: false });
-      segments.push({ text: m[0], marked: matches(m[0], terms, table) });
-      last = m.index + m[0].length;
-    }
-    return segments;
-  };
-
-  /** Return the result's link in the reader's version of the site. */
+  /** Return the link of a page of the index in the reader's version, or null if it is not one. */
   const versionUrl = (rawUrl, settings, root) => {
-    const path = rawUrl.replace(/^\//, "");
-    const local = path.startsWith(settings.indexPrefix)
-      ? settings.prefix + path.slice(settings.indexPrefix.length)
-      : path;
-    return new URL(local, root).href;
+    try {
+      const path = String(rawUrl).replace(/^\/+/, "");
+      const local = path.startsWith(settings.indexPrefix)
+        ? settings.prefix + path.slice(settings.indexPrefix.length)
+        : path;
+      const link = new URL(local, root);
+      return link.href.startsWith(root.href) ? link : null;
+    } catch {
+      return null;
+    }
   };
 
-  /** Turn a result's data into what the reader sees: link, title, highlighted excerpt. */
-  const toHit = (data, terms, settings, root) => {
-    const table = settings.fold;
-    let segments = excerptSegments(data.excerpt);
-    if (terms.length && !segments.some((s) => s.marked && matches(s.text, terms, table))) {
-      segments = rebuildSegments(data.content, terms, table) ?? segments;
+  /** Return the page's sections: where each starts and ends, where its body starts, its title. */
+  const sections = (data, words) => {
+    const anchors = (data.anchors ?? [])
+      .filter((a) => (/^h\d$/i.test(a.element) && /\S/.test(a.text ?? "")) || a.element === "details")
+      .filter((a) => a.id && a.location >= 0 && a.location < words.length)
+      .sort((a, b) => a.location - b.location);
+    const found = [];
+    if (!anchors.length || anchors[0].location > 0) {
+      found.push({ id: null, title: "", start: 0, body: 0 });
     }
+    for (const anchor of anchors) {
+      let length = 0;
+      let title = anchor.text ?? "";
+      if (anchor.element === "details") {
+        const question = words.slice(anchor.location, anchor.location + QUESTION_WORDS);
+        length = question.findIndex((w) => w.endsWith("?")) + 1;
+        title = question.slice(0, length).join(" ");
+      } else {
+        length = title.trim().split(/\s+/).length;
+      }
+      const page = /^h1$/i.test(anchor.element);
+      found.push({
+        id: page ? null : anchor.id,
+        title: page ? "" : title,
+        start: anchor.location,
+        body: anchor.location + length,
+      });
+    }
+    return found.map((s, i) => ({ ...s, end: found[i + 1]?.start ?? words.length }));
+  };
+
+  /** Return where the query's words are: Pagefind's scored locations, else our fold's. */
+  const hits = (data, words, terms, table) => {
+    const located = (data.weighted_locations ?? []).filter((l) => l.location < words.length);
+    const own = [];
+    words.forEach((word, location) => {
+      if (matches(word, terms, table)) own.push({ location, balanced_score: 1 });
+    });
+    return located.length ? located : own;
+  };
+
+  /** Cut an excerpt of a section's body around its best hit: text segments, hits marked. */
+  const excerpt = (section, words, found, marked) => {
+    const inBody = found.filter((h) => h.location >= section.body && h.location < section.end);
+    const best = inBody.reduce((a, b) => (b.balanced_score > a.balanced_score ? b : a), inBody[0]);
+    const ideal = best ? best.location - Math.floor(EXCERPT_WORDS / 3) : section.body;
+    const start = Math.max(section.body, Math.min(ideal, section.end - EXCERPT_WORDS));
+    const end = Math.min(section.end, start + EXCERPT_WORDS);
+    const segments = [{ text: start > section.body ? "… " : "", marked: false }];
+    for (let at = start; at < end; at++) {
+      segments.push({ text: words[at], marked: marked(at) });
+      segments.push({ text: at + 1 < end ? " " : end < section.end ? " …" : "", marked: false });
+    }
+    return segments.filter((s) => s.text);
+  };
+
+  /** Turn a page found into what the reader sees: its title and best sections, words marked. */
+  const toHit = (data, terms, settings, root) => {
+    const page = versionUrl(data.raw_url ?? data.url, settings, root);
+    if (!page) return null;
+    const table = settings.fold;
+    const words = String(data.content ?? "").split(/[\r\n\s]+/);
+    const found = hits(data, words, terms, table);
+    const located = new Set(found.map((h) => h.location));
+    const marked = (at) => located.has(at) || matches(words[at], terms, table);
+    const scored = sections(data, words)
+      .map((section) => ({
+        section,
+        score: found
+          .filter((h) => h.location >= section.start && h.location < section.end)
+          .reduce((sum, h) => sum + h.balanced_score, 0),
+      }))
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, SECTIONS_SHOWN);
+    const chosen = scored.length ? scored.map((s) => s.section) : sections(data, words).slice(0, 1);
     const show = settings.foldResults ? (text) => foldText(text, table) : (text) => text;
+    const heading = (text) =>
+      text
+        .split(/(\s+)/)
+        .map((part) => ({ text: show(part), marked: /\S/.test(part) && matches(part, terms, table) }));
     return {
-      url: versionUrl(data.raw_url ?? data.url, settings, root),
-      title: show(data.meta.title ?? data.url),
-      segments: segments.map((s) => ({ text: show(s.text), marked: s.marked })),
+      title: heading(String(data.meta?.title ?? "")),
+      sections: chosen.map((section) => {
+        const link = new URL(page);
+        link.hash = section.id ?? "";
+        return {
+          url: link.href,
+          title: heading(section.title),
+          segments: excerpt(section, words, found, marked).map((s) => ({ ...s, text: show(s.text) })),
+        };
+      }),
     };
   };
 
@@ -81,12 +145,25 @@
       ? Object.assign(document.createElement("mark"), { textContent: segment.text })
       : document.createTextNode(segment.text);
 
-  /** Make a result's list item from the dialog's result template. */
-  const renderHit = (template, hit) => {
+  /** Fill a result or section item from its template: link, section title, excerpt. */
+  const fill = (template, section) => {
     const item = template.content.firstElementChild.cloneNode(true);
-    item.querySelector("a").href = hit.url;
-    item.querySelector("[data-gg-search-title]").textContent = hit.title;
-    item.querySelector("[data-gg-search-excerpt]").append(...hit.segments.map(segmentNode));
+    const part = (name) => item.querySelector(`[data-gg-search-${name}]`);
+    part("link").href = section.url;
+    part("section").append(...section.title.map(segmentNode));
+    part("section").hidden = !section.title.length;
+    part("excerpt").append(...section.segments.map(segmentNode));
+    return item;
+  };
+
+  /** Make a page's list item: its title and best section, then its other sections. */
+  const renderHit = (ui, hit) => {
+    const [best, ...others] = hit.sections;
+    const item = fill(ui.template, best);
+    item.querySelector("[data-gg-search-title]").append(...hit.title.map(segmentNode));
+    const list = item.querySelector("[data-gg-search-sections]");
+    list.append(...others.map((section) => fill(ui.subtemplate, section)));
+    list.hidden = !others.length;
     return item;
   };
 
@@ -101,10 +178,21 @@
     return format(count ? text : strings.zero_results, count, term);
   };
 
+  /** Return the page's path below the site root, decoded where it can be. */
+  const sitePath = (root) => {
+    const path = location.pathname.slice(root.pathname.length);
+    try {
+      return decodeURI(path);
+    } catch {
+      return path;
+    }
+  };
+
   /** Pick the settings of the page's version: the longest site prefix its path starts with. */
   const versionSettings = (all, root) => {
-    const path = decodeURI(location.pathname).slice(decodeURI(root.pathname).length);
-    return { ...all.versions.find((v) => path.startsWith(v.prefix)), fold: all.fold };
+    const path = sitePath(root);
+    const version = all.versions.find((v) => path.startsWith(v.prefix)) ?? all.versions.at(-1);
+    return { ...version, fold: all.fold };
   };
 
   /** Find the dialog's parts. */
@@ -116,9 +204,11 @@
       clear: part("clear"),
       close: part("close"),
       status: part("status"),
+      retry: part("retry"),
       list: part("results"),
       more: part("more"),
       template: part("result"),
+      subtemplate: part("subresult"),
     };
   };
 
@@ -145,6 +235,12 @@
     all[Math.min(Math.max(at + step, 0), all.length - 1)].focus();
   };
 
+  /** Mark the status as waiting for results, or not. */
+  const busy = (ui, waiting) => {
+    if (waiting) ui.status.setAttribute("aria-busy", "true");
+    else ui.status.removeAttribute("aria-busy");
+  };
+
   /** Wire the dialog's controls to Pagefind: search as the reader types, show pages of hits. */
   const connect = (ui, pagefind, settings, root) => {
     const strings = settings.strings;
@@ -155,7 +251,10 @@
       const batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
       state.shown += batch.length;
       const data = await Promise.all(batch.map((result) => result.data()));
-      return data.map((d) => renderHit(ui.template, toHit(d, state.terms, settings, root)));
+      return data
+        .map((d) => toHit(d, state.terms, settings, root))
+        .filter((hit) => hit?.sections.length)
+        .map((hit) => renderHit(ui, hit));
     };
 
     const run = async () => {
@@ -167,9 +266,10 @@
         ui.list.replaceChildren();
         ui.status.textContent = "";
         ui.more.hidden = true;
+        busy(ui, false);
         return;
       }
-      ui.status.setAttribute("aria-busy", "true");
+      busy(ui, true);
       ui.status.textContent = format(strings.searching, 0, term);
       const found = await pagefind.debouncedSearch(term);
       if (found === null || mine !== generation) return;
@@ -181,7 +281,7 @@
       ui.list.replaceChildren(...items);
       ui.more.hidden = state.shown >= state.results.length;
       ui.status.textContent = countMessage(strings, found.results.length, term);
-      ui.status.removeAttribute("aria-busy");
+      busy(ui, false);
     };
 
     const more = async () => {
@@ -195,7 +295,7 @@
 
     const fail = (error) => {
       ui.status.textContent = strings.error_search;
-      ui.status.removeAttribute("aria-busy");
+      busy(ui, false);
       console.error(error);
     };
 
@@ -214,14 +314,17 @@
     return run().catch(fail);
   };
 
-  /** Load Pagefind's engine and this version's texts, then make the dialog search. */
+  /** Load Pagefind's engine and this version's settings, then make the dialog search. */
   const mount = async (ui, root) => {
     const bundle = new URL("pagefind/", root);
     const [all, pagefind] = await Promise.all([
-      fetch(new URL("guidegen-ui.json", bundle)).then((r) => r.json()),
+      fetch(new URL("guidegen-ui.json", bundle)).then((r) => {
+        if (!r.ok) throw new Error(`${r.url}: ${r.status}`);
+        return r.json();
+      }),
       import(new URL("pagefind.js", bundle).href),
     ]);
-    await pagefind.options({ noWorker: true, excerptLength: EXCERPT_WORDS });
+    await pagefind.options({ noWorker: true, excerptLength: EXCERPT_WORDS, ranking: all.ranking });
     await connect(ui, pagefind, versionSettings(all, root), root);
   };
 
@@ -232,12 +335,27 @@
     if (!dialog || !button) return;
     const ui = parts(dialog);
     let mounted = null;
+    const load = () => {
+      ui.retry.hidden = true;
+      busy(ui, true);
+      mounted = mount(ui, root).catch((error) => {
+        mounted = null;
+        ui.status.textContent = ui.status.dataset.ggSearchFailed;
+        ui.retry.hidden = false;
+        busy(ui, false);
+        console.warn(error);
+      });
+    };
     const open = () => {
       if (!dialog.open) dialog.showModal();
       ui.input.focus();
-      mounted = mounted ?? mount(ui, root).catch((error) => console.error(error));
+      if (!mounted) load();
     };
     button.addEventListener("click", open);
+    ui.retry.addEventListener("click", () => {
+      ui.input.focus();
+      load();
+    });
     ui.close.addEventListener("click", () => dialog.close());
     dialog.addEventListener("click", (event) => {
       if (event.target === dialog) dialog.close();
