@@ -62,27 +62,31 @@ _VOID = frozenset(
 
 
 class _ArticleText(HTMLParser):
-    """Collect the text inside the page's <article>, where Pagefind reads the content."""
+    """Collect the text Pagefind indexes: inside <article>, outside data-pagefind-ignore."""
 
     def __init__(self) -> None:
         """Start outside any article."""
         super().__init__(convert_charrefs=True)
         self.depth = 0
+        self.ignored = 0
         self.chunks: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Enter an article (nested tags inside it count too)."""
+        """Enter an article, or an element left out of the index (nested tags count too)."""
         if tag == "article" or self.depth:
             self.depth += tag not in _VOID
+            if self.ignored or any(name == "data-pagefind-ignore" for name, _ in attrs):
+                self.ignored += tag not in _VOID
 
     def handle_endtag(self, tag: str) -> None:
         """Leave an element inside the article."""
         if self.depth and tag not in _VOID:
             self.depth -= 1
+            self.ignored -= bool(self.ignored)
 
     def handle_data(self, data: str) -> None:
-        """Keep text that is inside the article."""
-        if self.depth:
+        """Keep text that is inside the article and not left out of the index."""
+        if self.depth and not self.ignored:
             self.chunks.append(data)
 
 

@@ -32,8 +32,9 @@
 
   /** Return the link of a page of the index in the reader's version, or null if it is not one. */
   const versionUrl = (rawUrl, settings, root) => {
+    if (typeof rawUrl !== "string" || !/^\/(?!\/)/.test(rawUrl)) return null;
     try {
-      const path = String(rawUrl).replace(/^\/+/, "");
+      const path = rawUrl.slice(1);
       const local = path.startsWith(settings.indexPrefix)
         ? settings.prefix + path.slice(settings.indexPrefix.length)
         : path;
