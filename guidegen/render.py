@@ -24,10 +24,45 @@ _SAFE_LINK = re.compile(
     r"|[a-z0-9-]+\.md(?:#[\w-]+)?)\)"
 )
 """The only links content may make: web, mail, an anchor, or another guide (slug.md)."""
+_CODE = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+"""A code span as Python-Markdown reads it; Markdown escapes its content itself."""
+_BLOCK_START = re.compile(r"\d+(?P<number>[.)])|[#!?+*_=|:~-]")
+"""What makes a line start a block: heading, admonition, details, list, rule, table."""
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+"""Line breaks and spaces inside a paragraph; no-break spaces (1 420 zł) are kept."""
+
+
+def one_line(text: str) -> str:
+    """Join a text's lines and runs of spaces into single spaces (no-break spaces stay)."""
+    return _SPACES.sub(" ", text).strip()
 
 
 def inline(text: str) -> str:
-    """Make content text safe Markdown: HTML and attribute lists inert, only safe links kept."""
+    """Make content text one line of safe Markdown: HTML, attribute lists and block syntax inert.
+
+    Only web, mail, anchor and guide links are kept; code spans keep their text as written.
+    """
+    text = one_line(text)
+    parts, last = [], 0
+    for match in _CODE.finditer(text):
+        parts += [_escape_inline(text[last : match.start()]), match.group(0)]
+        last = match.end()
+    return _inert_start("".join([*parts, _escape_inline(text[last:])]))
+
+
+def _inert_start(text: str) -> str:
+    """Write the character that would start a Markdown block as a character reference."""
+    match = _BLOCK_START.match(text)
+    if not match:
+        return text
+    at = match.start("number") if match.group("number") else 0
+    return f"{text[:at]}&#{ord(text[at])};{text[at + 1 :]}"
+
+
+def _escape_inline(text: str) -> str:
+    """Escape text outside code spans: HTML, braces and images inert, only safe links kept."""
     escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
     escaped = escaped.replace("![", "!&#91;")
     parts, last = [], 0
@@ -42,19 +77,21 @@ def _unlinkable(text: str) -> str:
     return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
-_SPACES = re.compile(r"[ \t\r\n]+")
-"""Line breaks and spaces inside a paragraph; no-break spaces (1 420 zł) are kept."""
-
-
 def blocks(text: str) -> str:
     """Make multi-paragraph content safe Markdown, one paragraph per blank-line block."""
-    paragraphs = [_SPACES.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text.strip())]
-    return "\n\n".join(inline(p) for p in paragraphs if p)
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n\n".join(inline(p) for p in paragraphs)
 
 
 def attr(text: str) -> str:
-    """Escape plain text for HTML inside the page."""
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    """Escape text, on one line, for HTML that Markdown leaves alone (raw blocks, attributes)."""
+    escaped = html.escape(one_line(text), quote=True)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def tooltip(text: str) -> str:
+    """Escape text for a title attribute that the theme copies into innerHTML: escaped twice."""
+    return attr(html.escape(one_line(text), quote=False))
 
 
 def bar(value: float) -> float:
@@ -72,7 +109,9 @@ def environment(project: Project) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(inline=inline, blocks=blocks, attr=attr, anchor=slugify, bar=bar)
+    env.filters.update(
+        inline=inline, blocks=blocks, attr=attr, tooltip=tooltip, anchor=slugify, bar=bar
+    )
     return env
 
 

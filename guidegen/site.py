@@ -111,6 +111,16 @@ class TemplateCache(BasePlugin):
         return env
 
 
+class EscapedTitles(BasePlugin):
+    """Tell the theme that page titles are HTML already, so it does not escape them twice."""
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, **_: Any) -> str:
+        """Mark the front matter title (escaped by guidegen) as safe markup."""
+        if isinstance(page.meta.get("title"), str):
+            page.meta["title"] = markupsafe.Markup(page.meta["title"])  # noqa: S704 (escaped by attr())
+        return markdown
+
+
 def mkdocs_config(
     project: Project, content: Content, site_dir: Path, *, site_url: str | None = None
 ) -> MkDocsConfig:
@@ -140,4 +150,5 @@ def mkdocs_config(
     )
     config.plugins["guidegen-navigation"] = NavigationFilters()
     config.plugins["guidegen-template-cache"] = TemplateCache(project.build_dir / "jinja-cache")
+    config.plugins["guidegen-escaped-titles"] = EscapedTitles()
     return config

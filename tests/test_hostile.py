@@ -272,3 +272,81 @@ def test_jinja_in_content_is_never_evaluated(hostile_site: Path) -> None:
         if soup.article and "Titlu" in soup.title.get_text():
             assert "{{ 7*7 }}" in soup.title.get_text(), path
             assert "{{ 7*7 }}" in soup.article.get_text(), path
+
+
+BLOCK_SYNTAX = (
+    "# Titlu fals",
+    '!!! danger "Alertă falsă"',
+    '??? note "Detalii false"',
+    "---",
+    "- punct fals",
+    "+ punct fals",
+    "* punct fals",
+    "1. pas fals",
+    "| a | b |\n|---|---|\n| c | d |",
+    "> citat fals",
+    "<div>bloc</div>",
+    "*[NPS]: definiție falsă",
+    "[^1]: notă falsă",
+    "[ref]: https://example.org/fals",
+    "Titlu\n=====",
+    "    cod indentat",
+)
+"""Paragraphs that start a Markdown block; in a text field they must stay text."""
+
+
+@pytest.fixture(scope="module")
+def block_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the fixture with block syntax at the start of inline and multi-paragraph fields."""
+    project = mini_project(tmp_path_factory.mktemp("blocks"))
+    file = project.root / ALPHA_RO
+    guide = yaml.safe_load(file.read_text("utf-8"))
+    guide["title"] = "Titlul ghidului\n# Al doilea titlu\n\n## Al treilea"
+    guide["picture"] = guide["picture"] + "\n\n" + "\n\n".join(BLOCK_SYNTAX)
+    guide["takeaways"] = list(BLOCK_SYNTAX)
+    guide["tips"] = ["# Sfat", '!!! note "x"', "1. pas"]
+    guide["faq"] = [
+        {"question": "??? !!!", "answer": "# Răspuns\n\n- listă"},
+        {"question": "A & B `cod & <b>` în întrebare?", "answer": "Da: `x & y` și `<b>`."},
+    ]
+    file.write_text(yaml.safe_dump(guide, allow_unicode=True, sort_keys=False), "utf-8")
+    beta = project.root / "content/ro/beta.yaml"
+    beta.write_text(re.sub("(?m)^title: .*$", "title: Beta & <Gamma>", beta.read_text("utf-8")))
+    result = run_guidegen(project.root, "build")
+    assert result.returncode == 0, result.stderr
+    return project.site_dir
+
+
+def test_block_syntax_in_text_fields_stays_text(block_site: Path) -> None:
+    soup = BeautifulSoup((block_site / "alpha.html").read_text("utf-8"), "html.parser")
+    article = soup.article
+    assert len(article.find_all("h1")) == 1
+    assert article.h1.get_text().startswith("Titlul ghidului # Al doilea titlu ## Al treilea")
+    assert not article.find_all(["hr", "blockquote", "pre", "sup"])
+    assert not article.find_all("div", class_="danger") and not article.find_all("details", "note")
+    assert not article.select("li ul, li ol, li h1, li h2, li .admonition, p + ol")
+    text = article.get_text()
+    for block in BLOCK_SYNTAX:
+        assert " ".join(block.split()) in " ".join(text.split()), block
+    assert soup.title.get_text().startswith("Titlul ghidului # Al doilea titlu ## Al treilea - ")
+    assert "\n" not in soup.title.get_text()
+
+
+def test_ampersands_read_as_written_in_labels_and_code(block_site: Path) -> None:
+    soup = BeautifulSoup((block_site / "alpha.html").read_text("utf-8"), "html.parser")
+    codes = [code.get_text() for code in soup.article.find_all("code")]
+    assert "x & y" in codes and "<b>" in codes
+    link = soup.find("a", attrs={"aria-label": re.compile("^A & B")})
+    assert link is not None and link["aria-label"] == "A & B `cod & <b>` în întrebare?"
+    assert "&amp;" not in soup.article.get_text()
+    labels = [tag["aria-label"] for tag in soup.find_all(attrs={"aria-label": True})]
+    assert any("Beta & <Gamma>" in label for label in labels), labels
+    assert not [label for label in labels if "&amp;" in label or "&lt;" in label]
+
+
+def test_a_faq_question_without_letters_gets_an_anchor(block_site: Path) -> None:
+    soup = BeautifulSoup((block_site / "alpha.html").read_text("utf-8"), "html.parser")
+    ids = [faq.get("id") for faq in soup.find_all("details", class_="gg-faq")]
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    for anchor in ids:
+        assert soup.find("a", href=f"#{anchor}") is not None
