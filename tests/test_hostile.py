@@ -174,13 +174,13 @@ PAYLOADS = {
     "md-js-link-case": "[click]( JaVaScRiPt:window.pwned=5)",
     "html-js-link": '<a href="javascript:window.pwned=6">link</a>',
     "data-link": "[click](data:text/html;base64,PHNjcmlwdD4=)",
-    "attr-list": 'Text {: onclick="window.pwned=7" }',
-    "style": "<style>body{display:none}</style>",
-    "jinja": "{{ 7*7 }} {% for x in range(3) %}loop{% endfor %} {# note #}",
+    "attr-list": 'Text {{: onclick="window.pwned=7" }}',
+    "style": "<style>body{{display:none}}</style>",
+    "jinja": "{{{{ 7*7 }}}} {{% for x in range(3) %}}loop{{% endfor %}} {{# note #}}",
     "quote": 'x" autofocus onfocus="window.pwned=9',
     "title-breakout": "</title><script>window.pwned=10</script>",
 }
-"""Attacks an editor could type into any text field."""
+"""Attacks an editor could type into any text field (braces doubled: `{{` is a literal `{`)."""
 
 
 DIACRITIC_TEXT = {

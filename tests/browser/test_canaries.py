@@ -33,11 +33,12 @@ CANARIES = (
     "[link](javascript:__canary(N))",
     "[link]( JaVaScRiPt:__canary(N))",
     "[link](<javascript:__canary(N)>)",
-    "![img](x.png){: cnry onerror=__canary(N) }",
+    "![img](x.png){{: cnry onerror=__canary(N) }}",
     "[ref][r]\n\n[r]: javascript:__canary(N)",
     'x" cnry onmouseover="__canary(N)" y="',
     "x' cnry onmouseover='__canary(N)' y='",
-    "text {: cnry onclick=__canary(N) }",
+    "text {{: cnry onclick=__canary(N) }}",
+    "`code {{: cnry onclick=__canary(N) }}`",
     "&lt;img cnry src=x onerror=__canary(N)&gt;",
     "&#60;img cnry src=x onerror=__canary(N)&#62;",
     "&amp;lt;img cnry src=x onerror=__canary(N)&amp;gt;",
@@ -55,10 +56,10 @@ CANARIES = (
     '[x](#a" cnry onmouseover="__canary(N))',
 )
 """Markup, event handlers and script links an editor (or an attacker) could type; N is
-replaced by a number that tells which field the canary went into."""
+replaced by a number that tells which field the canary went into. `{{` is a literal brace."""
 
 NOT_TEXT = {"id", "guides", "kpi_tables", "kind", "unit", "currency", "translated_from", "formula"}
-NOT_TEXT |= {"term", "aliases", "avoid"}
+NOT_TEXT |= {"term", "aliases", "avoid", "redirects"}
 """Keys whose values are identifiers (glossary terms: no brackets, markup or line breaks, checked
 by the schema and kept so that the terms' tooltips appear), not free text."""
 SHORT = {"description": 200}
