@@ -275,18 +275,17 @@ def render_pages(
                 LANGS,
             )
         )
-        if lang != LANGS[0]:
-            not_found = env.get_template("pages/not_found.md.j2").render(common)
-            pages.append(
-                Page(
-                    lang,
-                    "404.md",
-                    site.labels.not_found_title,
-                    site.site_description,
-                    not_found,
-                    lang,
-                    (lang,),
-                    template="404.html",
-                )
+        not_found = env.get_template("pages/not_found.md.j2").render(common)
+        pages.append(
+            Page(
+                lang,
+                "404.md",
+                site.labels.not_found_title,
+                site.site_description,
+                not_found,
+                lang,
+                (lang,),
+                template="404.html",
             )
+        )
     return pages

@@ -50,7 +50,7 @@ def navigation(content: Content, lang: str, values: Values) -> list[Any]:
 def _language(
     version: Version, content: Content, values: Values, search_texts: dict[str, str]
 ) -> dict[str, Any]:
-    """Return the static-i18n settings of one language: names, navigation, 404 and search texts.
+    """Return the static-i18n settings of one language: names, navigation, labels, search texts.
 
     Material writes these into pages as HTML, so every text is escaped here.
     """
@@ -67,10 +67,6 @@ def _language(
         "nav": navigation(content, version.lang, values),
         "extra": {
             "guidegen": {
-                "not_found_title": attr(labels.not_found_title),
-                "not_found_text": attr(labels.not_found_text),
-                "home_link": attr(labels.home_link),
-                "home": version.prefix or "./",
                 "topic_guides": attr(labels.topic_guides),
                 "search": {key: attr(text) for key, text in search_texts.items()},
             }

@@ -237,6 +237,17 @@ def test_each_version_has_its_own_not_found_page(site: Path, prefix: str, title:
     assert soup.find("meta", attrs={"name": "robots", "content": "noindex"})
 
 
+@pytest.mark.parametrize("prefix", VERSIONS)
+def test_not_found_pages_link_relatively_within_their_version(site: Path, prefix: str) -> None:
+    """No absolute address: a copy served at another address or depth still finds everything."""
+    soup = page(site, f"{prefix}404.html")
+    targets = [t.get("href") or t.get("src") for t in soup.select("a[href], script[src], img")]
+    targets += [t["href"] for t in soup.select("link[rel=stylesheet], link[rel=icon]")]
+    assert [t for t in targets if t.startswith("/") or "://" in t and "squidfunk" not in t] == []
+    home = soup.select("article p a")[-1]["href"]
+    assert (site / prefix / home).resolve() == (site / prefix / "index.html").resolve()
+
+
 def test_not_found_pages_stay_out_of_sitemaps(site: Path) -> None:
     for sitemap in ("sitemap.xml", "pl/sitemap.xml"):
         assert "404" not in (site / sitemap).read_text("utf-8")

@@ -32,15 +32,30 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    not_found: Path | None = None
+    """The page served, with status 404, for a missing file (as GitHub Pages serves 404.html)."""
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Keep test output clean."""
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing file with the not-found page, if there is one."""
+        if code != 404 or self.not_found is None:
+            return super().send_error(code, message, explain)
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve a folder on a free loopback port; yield its base URL."""
+def serve(directory: Path, not_found: Path | None = None) -> Iterator[str]:
+    """Serve a folder on a free loopback port, not_found for missing files; yield its base URL."""
     port = free_port()
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+    handler_class = type("Handler", (_QuietHandler,), {"not_found": not_found})
+    handler = functools.partial(handler_class, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

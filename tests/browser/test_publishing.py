@@ -24,12 +24,15 @@ class Traffic:
     base: str
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    """Addresses answered with an error status."""
 
     def watch(self, page: Page) -> None:
         """Record the page's requests and errors; requests to other hosts never leave."""
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(r.url))
         page.route("**/*", self.keep_local)
 
     def keep_local(self, route: Route) -> None:
@@ -45,20 +48,28 @@ class Traffic:
 
 
 @pytest.fixture(scope="module")
-def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the mini project for SITE_URL; serve its parent folder, so the site is at /site/."""
+def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the mini project for SITE_URL and serve it twice from one host, as GitHub Pages
+    would (its 404.html for every missing file): at /repo/, SITE_URL's path, and at /site/."""
     root = tmp_path_factory.mktemp("elsewhere")
     project = mini_project(root)
     build(project, site_url=SITE_URL)
-    with serve(root) as base:
-        yield f"{base}{project.site_dir.name}/"
+    (root / "repo").symlink_to(project.site_dir)
+    with serve(root, not_found=project.site_dir / "404.html") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def preview(host: str) -> str:
+    """The site served at another path than the one it was built for."""
+    return f"{host}site/"
 
 
 @pytest.fixture
-def visit(browser: Browser, preview: str) -> Iterator[tuple[Page, Traffic]]:
-    """Open a fresh page on the preview whose traffic and errors are recorded."""
-    with open_page(browser, preview) as (page, _):
-        traffic = Traffic(preview)
+def visit(browser: Browser, host: str) -> Iterator[tuple[Page, Traffic]]:
+    """Open a fresh page whose traffic and errors are recorded; only the host answers."""
+    with open_page(browser, host) as (page, _):
+        traffic = Traffic(host)
         traffic.watch(page)
         yield page, traffic
 
@@ -99,3 +110,31 @@ def test_an_old_address_served_elsewhere_opens_the_guide_at_the_same_section(
     assert page.locator("#zrodlo-problemow").is_visible()
     assert traffic.elsewhere() == []
     assert traffic.errors == []
+
+
+@pytest.mark.parametrize(
+    ("missing", "landing", "heading"),
+    [
+        ("repo/a/b/c/gone.html", "repo/404.html", "Pagina nu a fost găsită"),
+        ("repo/pl/x/y/gone.html", "repo/pl/404.html", "Nie znaleziono strony"),
+        ("repo/ro-Latn/gone.html", "repo/ro-Latn/404.html", "Pagina nu a fost gasita"),
+        ("site/pl-Latn/a/gone.html", "site/pl-Latn/404.html", "Nie znaleziono strony"),
+    ],
+)
+def test_a_missing_address_at_any_depth_shows_the_not_found_page_of_its_version(
+    visit: tuple[Page, Traffic], host: str, missing: str, landing: str, heading: str
+) -> None:
+    """GitHub Pages answers any missing address with the root 404.html, at that address."""
+    page, traffic = visit
+    page.goto(host + missing)
+    page.wait_for_url(host + landing, wait_until="networkidle")
+    assert page.locator("article h1").inner_text().startswith(heading)
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "sticky"
+    home = page.locator("article p a").last.get_attribute("href")
+    assert (
+        page.evaluate("h => new URL(h, location).href", home) == host + landing[:-8] + "index.html"
+    )
+    # Only the missing address failed, and what its page began to load from there.
+    folder = (host + missing).rsplit("/", 1)[0] + "/"
+    assert [url for url in traffic.failed if not url.startswith(folder)] == []
+    assert [e for e in traffic.errors if not e.startswith("Failed to load resource")] == []
