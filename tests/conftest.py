@@ -1,4 +1,4 @@
-"""Shared fixtures: a copy of the shipped project built once, served on loopback."""
+"""Shared fixtures: the shipped project and a large one, each built once, served on loopback."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.run import make_project
 from guidegen.build import build
 from guidegen.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("content", "data", "templates", "mkdocs.yml")
+LARGE_GUIDES = 120
+"""Guides of the large site: the shipped ones plus clones in topics of 25, long topics."""
 
 
 def copy_project(source: Path, target: Path) -> Project:
@@ -41,20 +45,37 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Keep test output clean."""
 
 
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
-    """Build the shipped project once and serve its site/ on a loopback port."""
+@contextmanager
+def built_and_served(project: Project) -> Iterator[str]:
+    """Build a project for a free loopback port, serve its site/ there; yield the base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    project = copy_project(REPO, tmp_path_factory.mktemp("shipped"))
     build(project, site_url=base)
     handler = functools.partial(_QuietHandler, directory=str(project.site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield project, base
-    server.shutdown()
-    server.server_close()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
+    """Build the shipped project once and serve its site/ on a loopback port."""
+    project = copy_project(REPO, tmp_path_factory.mktemp("shipped"))
+    with built_and_served(project) as base:
+        yield project, base
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
+    """Build a site of LARGE_GUIDES guides (the benchmark's clones) once and serve it."""
+    project = make_project(REPO, tmp_path_factory.mktemp("large"), LARGE_GUIDES)
+    with built_and_served(project) as base:
+        yield project, base
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from guidegen.fold import fold
+from guidegen.project import Project
 from tests.conftest import REPO
 
 SITE = yaml.safe_load((REPO / "data" / "site.yaml").read_text("utf-8"))
@@ -84,3 +85,46 @@ def test_the_home_page_shows_the_topics_their_guides_and_the_reading_paths(
     text = words(article.get_text())
     for reading_path in SITE["languages"]["ro"]["home"]["reading_paths"]:
         assert reading_path["title"] in text
+
+
+WINDOW = 15
+"""Guides of a long topic that the navigation shows around the current one."""
+
+
+def topics_of(project: Project) -> list[dict]:
+    """Return a project's topics as data/site.yaml declares them."""
+    return yaml.safe_load((project.root / "data" / "site.yaml").read_text("utf-8"))["topics"]
+
+
+@pytest.mark.parametrize(
+    ("at", "shown"), [(0, range(0, 15)), (12, range(5, 20)), (24, range(10, 25))]
+)
+def test_a_long_topic_shows_the_guides_around_the_current_one_and_a_link_to_its_page(
+    large_site: tuple[Project, str], at: int, shown: range
+) -> None:
+    project, _ = large_site
+    topic = next(t for t in topics_of(project) if len(t["guides"]) == 25)
+    guides = topic["guides"]
+    nav = soup_of(project.site_dir, f"{guides[at]}.html").select_one("nav.md-nav--primary")
+    listed = [a["href"] for a in nav.select("a[href$='.html']")]
+    assert [h for h in listed if h.removesuffix(".html") in guides] == [
+        f"{guides[i]}.html" for i in shown
+    ]
+    last = nav.select_one("nav[data-md-level='1'] > ul > li:last-child > a")
+    assert last["href"] == f"topics/{topic['id']}.html"
+    label = SITE["languages"]["ro"]["labels"]["topic_guides"]
+    assert words(last.get_text()) == f"{label} (25)"
+
+
+def test_no_page_carries_more_navigation_than_the_topics_and_one_window(
+    large_site: tuple[Project, str],
+) -> None:
+    project, _ = large_site
+    topics = topics_of(project)
+    slugs = {slug for topic in topics for slug in topic["guides"]}
+    for file in sorted(project.site_dir.glob("*.html")):
+        links = nav_links(BeautifulSoup(file.read_text("utf-8"), "html.parser"))
+        guide_links = [h for h in links if h.removesuffix(".html") in slugs]
+        assert len(guide_links) <= WINDOW, file.name
+        own = ("index.html", "index.html", "glossary.html", "topics/…: all guides")
+        assert len(links) <= len(topics) + WINDOW + len(own), file.name
