@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf build site .site-staging .pytest_cache
+	rm -rf build site .site-staging-* .site-preview .pytest_cache

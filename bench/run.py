@@ -106,9 +106,9 @@ def timed_build(project: Project, *, clean: bool, with_variants: bool = True) ->
     timings = Timings()
     index_site = postbuild.search.index_site
 
-    def timed_index_site(*args: Any) -> None:
+    def timed_index_site(*args: Any) -> Any:
         with timings.stage(SEARCH_STAGE):
-            index_site(*args)
+            return index_site(*args)
 
     postbuild.search.index_site = timed_index_site
     start = time.perf_counter()

@@ -1,27 +1,38 @@
-"""The whole pipeline: load, validate, render, variants, write, MkDocs, post-build."""
+"""The whole pipeline: load, validate, render, write, MkDocs, variants, post-build, swap."""
 
 from __future__ import annotations
 
+import json
 import logging
-import shutil
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
-from mkdocs.commands.build import build as mkdocs_build
 
 from guidegen import history, postbuild, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.model import Content
+from guidegen.pages import build_versions, template_message
 from guidegen.project import Project
 from guidegen.render import render_pages
 from guidegen.structure import Page
 from guidegen.validate import load_content
 from guidegen.variants import documents, write_variants
-from guidegen.write import WriteReport, replace_dir, restore_interrupted_swap, write_tree
+from guidegen.write import (
+    WriteReport,
+    build_lock,
+    replace_dir,
+    restore_interrupted_swap,
+    work_folder,
+    write_atomic,
+    write_tree,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +84,53 @@ def generate(
         return pages, write_tree(project.build_dir, files)
 
 
+def _manifest_file(project: Project) -> Path:
+    """Return where the build records what the current site holds (keys of its pages)."""
+    return project.build_dir / "cache" / "site.json"
+
+
+def _read_manifest(project: Project) -> dict[str, Any]:
+    """Return what the last build recorded about the current site, or nothing."""
+    try:
+        return json.loads(_manifest_file(project).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _generate(project: Project, content: Content, timings: Timings) -> list[Page]:
+    """Render and write the docs tree, naming a page template's error by its file and line."""
+    try:
+        return generate(project, content, timings=timings)[0]
+    except jinja2.TemplateError as error:
+        templates = project.templates_dir
+        message = template_message(error, project.root, templates, templates)
+        raise GuidegenError(message) from None
+
+
+def _publish(project: Project, staging: Path, record: dict[str, Any]) -> None:
+    """Swap the finished site into place and record what it holds for the next build."""
+    _manifest_file(project).unlink(missing_ok=True)
+    replace_dir(staging, project.site_dir)
+    write_atomic(_manifest_file(project), json.dumps(record, sort_keys=True).encode("utf-8"))
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt, so that a stopped build cleans up after itself."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def build(
     project: Project,
     *,
@@ -82,48 +140,48 @@ def build(
     timings: Timings | None = None,
     on_problems: Callable[[list[Problem]], None] = lambda problems: None,
 ) -> Path:
-    """Build site/ from the content; a failure leaves the previous site/ as it was."""
+    """Build site/ from the content; a failure leaves the previous site/ as it was.
+
+    Content is checked first (writing nothing); then one build at a time per project (a lock
+    in build/) works in its own folder next to site/, which trades places with site/ at the
+    end. Pages whose inputs did not change are
+    reused from the current site (see pages.py).
+    """
     timings = timings or Timings()
     restore_interrupted_swap(project.site_dir)
     content, problems = check(project, strict, timings)
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
-    staging = project.root / f".{project.site_dir.name}-staging"
-    if staging.exists():
-        shutil.rmtree(staging)
-    try:
-        pages, _ = generate(project, content, timings=timings)
+    with (
+        build_lock(project.build_dir),
+        _terminate_as_interrupt(),
+        work_folder(project.site_dir) as work,
+    ):
+        pages = _generate(project, content, timings)
+        manifest = _read_manifest(project)
+        previous = project.site_dir
         with timings.stage("mkdocs"):
-            config = site.mkdocs_config(project, content, staging, site_url=site_url)
-            mkdocs_build(config)
+            jobs = site.version_builds(
+                project, content, work, previous, manifest.get("pages", {}), site_url=site_url
+            )
+            results = build_versions(jobs, work / "site")
+        keys = {path: key for result in results for path, key in result.keys.items()}
+        reused = frozenset(keys).difference(*(result.rendered for result in results))
         if with_variants:
             with timings.stage("variants"):
-                write_variants(staging)
-        with timings.stage("post-build"):
-            postbuild.run(project, staging, pages, config.site_url or "", content.site.redirects)
-        replace_dir(staging, project.site_dir)
-    except jinja2.TemplateError as error:
-        raise GuidegenError(template_message(project, error)) from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return project.site_dir
-
-
-def template_message(project: Project, error: jinja2.TemplateError) -> str:
-    """Describe a template error with its file (in templates/, not the build copy) and line."""
-    where = getattr(error, "filename", None) or getattr(error, "name", None)
-    if where:
-        copy = project.build_dir / "overrides"
-        path = Path(where)
-        if path.is_relative_to(copy):
-            path = project.templates_dir / "overrides" / path.relative_to(copy)
-        where = (
-            path.relative_to(project.root).as_posix()
-            if path.is_relative_to(project.root)
-            else where
+                write_variants(work / "site", previous, reused)
+        built = postbuild.BuiltSite(
+            project=project,
+            content=content,
+            site_dir=work / "site",
+            pages=pages,
+            site_url=jobs[0].settings["site_url"] or "",
+            previous=previous,
+            reused=reused,
+            state=manifest.get("state", {}),
         )
-    line = getattr(error, "lineno", None)
-    place = f"{where}:{line}: " if where and line else ""
-    return f"{place}template error: {error.message}: fix the template"
+        with timings.stage("post-build"):
+            state = postbuild.run(built)
+        _publish(project, work / "site", {"pages": keys, "state": state})
+    return project.site_dir

@@ -1,16 +1,18 @@
-"""Steps after MkDocs: sitemaps of the originals with their alternates, robots.txt, redirects."""
+"""Steps after MkDocs and the variants: sitemaps with alternates, robots.txt, redirects, search."""
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from guidegen import search
 from guidegen.fold import fold
-from guidegen.model import LANGS
+from guidegen.model import LANGS, Content
 from guidegen.project import Project
 from guidegen.structure import (
     VERSIONS,
@@ -24,6 +26,24 @@ from guidegen.structure import (
     url,
 )
 from guidegen.write import write_atomic
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A site folder fresh from MkDocs and the variants, before it replaces the current site."""
+
+    project: Project
+    content: Content
+    site_dir: Path
+    """The new site, not yet published."""
+    pages: list[Page]
+    site_url: str
+    previous: Path
+    """The current site (it may not exist): a step may reuse its files for reused pages."""
+    reused: frozenset[str]
+    """Original pages (paths below the site root) whose HTML is the same as in previous."""
+    state: dict[str, Any]
+    """What each step returned the last time the current site was built."""
 
 
 def _environment(project: Project) -> jinja2.Environment:
@@ -82,14 +102,10 @@ def write_redirects(
             write_atomic(site_dir / source, text.encode("utf-8"))
 
 
-def run(
-    project: Project,
-    site_dir: Path,
-    pages: list[Page],
-    site_url: str,
-    redirects: Mapping[str, str],
-) -> None:
-    """Run every post-build step on a freshly built site folder."""
-    write_sitemaps(project, site_dir, pages, site_url)
-    write_redirects(project, site_dir, pages, redirects, site_url)
-    search.index_site(project, site_dir, pages)
+def run(site: BuiltSite) -> dict[str, Any]:
+    """Run every post-build step on a freshly built site folder; return what to remember."""
+    write_sitemaps(site.project, site.site_dir, site.pages, site.site_url)
+    write_redirects(
+        site.project, site.site_dir, site.pages, site.content.site.redirects, site.site_url
+    )
+    return {"search": search.index_site(site)}

@@ -10,24 +10,27 @@ The dialog (assets/search.js) uses Pagefind's JS API on the main thread, not Pag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import yaml
 
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
-from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
-from guidegen.write import write_atomic
+from guidegen.write import die_with_parent, write_atomic
+
+if TYPE_CHECKING:
+    from guidegen.postbuild import BuiltSite
 
 BUNDLE = "pagefind"
 """The search bundle's folder below the site root."""
@@ -95,10 +98,10 @@ def strip_marks(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def extra_words(html: str) -> list[str]:
+def extra_words(article: str) -> list[str]:
     """Return the article's words, folded and lowercased, that Pagefind would not fold like us."""
     parser = _ArticleText()
-    parser.feed(html)
+    parser.feed(article)
     words = {w.lower() for w in _WORD.findall(" ".join(parser.chunks))}
     return sorted({strip_marks(fold(w)) for w in words if strip_marks(fold(w)) != strip_marks(w)})
 
@@ -108,13 +111,17 @@ def _meta_tag(env: jinja2.Environment, words: list[str]) -> str:
     return env.get_template("meta.html.j2").render(words=" ".join(words))
 
 
-def _with_folded_words(env: jinja2.Environment, html: str) -> str:
-    """Return the page HTML with its extra folded words added inside the article for Pagefind."""
-    words = extra_words(html)
-    end = html.rfind("</article>")
-    if not words or end < 0:
-        return html
-    return html[:end] + _meta_tag(env, words) + html[end:]
+def search_document(env: jinja2.Environment, html: str) -> str:
+    """Return what Pagefind reads of a page: its language, title and <article>, plus our
+    folded words inside the article (Pagefind indexes nothing outside the article)."""
+    start, end = html.find("<article"), html.rfind("</article>")
+    if start < 0 or end < 0:
+        raise GuidegenError("search: a built page has no <article>: check the theme overrides")
+    head_end = html.find("</head>")
+    article = html[start:end]
+    words = extra_words(article)
+    extra = _meta_tag(env, words) if words else ""
+    return f"{html[:head_end]}</head><body>{article}{extra}</article></body></html>"
 
 
 def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
@@ -129,37 +136,63 @@ def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def _index(site_dir: Path, documents: list[tuple[str, str]]) -> None:
+def _index(site_dir: Path, documents: Path) -> None:
     """Index the documents with Pagefind, one index per <html lang>, and write the bundle.
 
     The documents go to Pagefind's command line as one folder in one run: its Python API
     answers each request on a 0.1 s poll, which made indexing two to ten times slower.
     """
-    with tempfile.TemporaryDirectory(prefix="guidegen-search-") as folder:
-        for link, html in documents:
-            relative = link.strip("/")
-            target = (
-                Path(folder, relative, "index.html")
-                if link.endswith("/")
-                else Path(folder, relative)
-            )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, "utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            folder,
-            "--silent",
-            "--output-path",
-            str(site_dir / BUNDLE),
-            "--root-selector",
-            ROOT_SELECTOR,
-        ]
-        for selector in EXCLUDE_SELECTORS:
-            command += ["--exclude-selectors", selector]
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(documents),
+        "--silent",
+        "--output-path",
+        str(site_dir / BUNDLE),
+        "--root-selector",
+        ROOT_SELECTOR,
+    ]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    subprocess.run(
+        command,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=die_with_parent,
+    )
+
+
+def _sync_documents(site: BuiltSite, env: jinja2.Environment) -> Path:
+    """Bring build/search up to date: one document per original page, derived anew only for
+    pages that changed; return the folder."""
+    folder = site.project.build_dir / "search"
+    wanted = set()
+    for link, target in original_pages(site.site_dir, site.pages):
+        if not target.is_file():
+            raise GuidegenError(f"search: built page {target} is missing; rebuild the site")
+        relative = site_file(link.removeprefix("/"))
+        document = folder / relative
+        wanted.add(document)
+        if relative not in site.reused or not document.is_file():
+            write_atomic(document, search_document(env, target.read_text("utf-8")).encode())
+    for existing in sorted(folder.rglob("*.html")):
+        if existing not in wanted:
+            existing.unlink()
+    return folder
+
+
+def _folder_digest(folder: Path) -> str:
+    """Return a digest of every file below folder: names and bytes."""
+    hashed = hashlib.sha256()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            hashed.update(file.relative_to(folder).as_posix().encode() + b"\0")
+            hashed.update(hashlib.sha256(file.read_bytes()).digest())
+    return hashed.hexdigest()
 
 
 def _remove_unused(bundle: Path) -> None:
@@ -220,27 +253,33 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
-def index_site(project: Project, site_dir: Path, pages: list[Page]) -> None:
-    """Build the search bundle of a freshly built site: per-language index and UI settings."""
+def index_site(site: BuiltSite) -> str:
+    """Build the search bundle of a freshly built site; return the digest of what it indexed.
+
+    When the pages' search documents are those of the current site's bundle, the bundle is
+    copied instead of running Pagefind again.
+    """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.templates_dir / "search"),
+        loader=jinja2.FileSystemLoader(site.project.templates_dir / "search"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    documents = []
-    for link, target in original_pages(site_dir, pages):
-        if not target.is_file():
-            raise GuidegenError(f"search: built page {target} is missing; rebuild the site")
-        documents.append((link, _with_folded_words(env, target.read_text("utf-8"))))
-    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-    try:
-        _index(site_dir, documents)
-    except (OSError, subprocess.SubprocessError) as error:
-        details = getattr(error, "stderr", "") or error
-        raise GuidegenError(
-            f"search: Pagefind could not index the site ({details}); "
-            "check that pagefind[bin] is installed (make build)"
-        ) from error
-    _remove_unused(site_dir / BUNDLE)
-    _sort_entry(site_dir / BUNDLE)
-    _write_ui_settings(project.templates_dir, site_dir)
+    documents = _sync_documents(site, env)
+    indexed = _folder_digest(documents)
+    bundle = site.site_dir / BUNDLE
+    shutil.rmtree(bundle, ignore_errors=True)
+    if indexed == site.state.get("search") and (site.previous / BUNDLE / ENTRY).is_file():
+        shutil.copytree(site.previous / BUNDLE, bundle)
+    else:
+        try:
+            _index(site.site_dir, documents)
+        except (OSError, subprocess.SubprocessError) as error:
+            details = getattr(error, "stderr", "") or error
+            raise GuidegenError(
+                f"search: Pagefind could not index the site ({details}); "
+                "check that pagefind[bin] is installed (make build)"
+            ) from error
+        _remove_unused(bundle)
+        _sort_entry(bundle)
+    _write_ui_settings(site.project.templates_dir, site.site_dir)
+    return indexed

@@ -32,6 +32,11 @@ class PreviewProject(Project):
         """The preview site, git-ignored like the staging folders."""
         return self.root / ".site-preview"
 
+    @property
+    def build_dir(self) -> Path:
+        """The preview's own build folder, so that `guidegen build` can run meanwhile."""
+        return self.root / "build" / "preview"
+
 
 def _say(text: str) -> None:
     """Print a status line for the editor at once."""

@@ -1,4 +1,4 @@
-"""Configure and run MkDocs (Material + static-i18n) on the generated docs tree."""
+"""Configure MkDocs (Material) for each original version of the generated docs tree."""
 
 from __future__ import annotations
 
@@ -6,15 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import markupsafe
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
 from mkdocs.utils.yaml import yaml_load
 
 from guidegen import search
 from guidegen.model import Content
+from guidegen.pages import VersionBuild, digest
 from guidegen.project import Project
 from guidegen.render import Values, attr, computed_values
 from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
@@ -47,30 +44,47 @@ def navigation(content: Content, lang: str, values: Values) -> list[Any]:
     return ["index.md", *topics, "glossary.md"]
 
 
-def _language(
-    version: Version, content: Content, values: Values, search_texts: dict[str, str]
+def _settings(
+    project: Project,
+    content: Content,
+    version: Version,
+    raw: dict[str, Any],
+    site_url: str | None,
+    values: Values,
 ) -> dict[str, Any]:
-    """Return the static-i18n settings of one language: names, navigation, labels, search texts.
+    """Return the MkDocs settings of one original version: folders, theme, names, navigation.
 
-    Material writes these into pages as HTML, so every text is escaped here.
+    Material writes the names and labels into pages as HTML, so every text is escaped here.
     """
     site = content.site.languages[version.lang]
     labels = site.labels
+    search_texts = search.preloaded_strings(project.templates_dir, version.lang)
+    theme = dict(
+        raw.get("theme", {}),
+        custom_dir=str(project.build_dir / "overrides"),
+        language=version.lang,
+    )
+    alternate = [
+        {"name": attr(content.site.languages[v.lang].name), "link": f"/{v.prefix}", "lang": v.lang}
+        for v in ORIGINALS
+    ]
+    extra = {
+        **(raw.get("extra") or {}),
+        "alternate": alternate,
+        "guidegen": {
+            "topic_guides": attr(labels.topic_guides),
+            "search": {key: attr(text) for key, text in search_texts.items()},
+        },
+    }
     return {
-        "locale": version.locale,
-        "name": attr(site.name),
-        "link": f"/{version.prefix}",
-        "default": version.prefix == "",
-        "build": True,
+        "docs_dir": str(project.build_dir / "docs" / version.locale),
+        "theme": theme,
+        "plugins": [],
+        "site_url": site_url or raw.get("site_url"),
         "site_name": attr(site.site_name),
         "site_description": attr(site.site_description),
         "nav": navigation(content, version.lang, values),
-        "extra": {
-            "guidegen": {
-                "topic_guides": attr(labels.topic_guides),
-                "search": {key: attr(text) for key, text in search_texts.items()},
-            }
-        },
+        "extra": extra,
     }
 
 
@@ -83,68 +97,43 @@ def squeeze(markup: str) -> markupsafe.Markup:
     return markupsafe.Markup(_BLANKS.sub("\n", markup))
 
 
-class NavigationFilters(BasePlugin):
-    """Give the theme's templates the filters of guidegen's navigation partials."""
-
-    def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
-        """Add the squeeze filter."""
-        env.filters["squeeze"] = squeeze
-        return env
-
-
-class TemplateCache(BasePlugin):
-    """Keep the theme's compiled templates between builds: MkDocs compiles them per language."""
-
-    def __init__(self, folder: Path) -> None:
-        """Cache in folder (below the build folder)."""
-        super().__init__()
-        self.folder = folder
-
-    def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
-        """Give the theme's Jinja environment a bytecode cache on disk."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.folder))
-        return env
+def _theme_digest(project: Project) -> str:
+    """Return a digest of the theme overrides and mkdocs.yml, which every page depends on."""
+    overrides = project.build_dir / "overrides"
+    files = sorted(f for f in overrides.rglob("*") if f.is_file())
+    parts = [project.config_file.read_bytes(), *(f.read_bytes() for f in files)]
+    return digest([f.relative_to(overrides).as_posix() for f in files], [p.hex() for p in parts])
 
 
-class EscapedTitles(BasePlugin):
-    """Tell the theme that page titles are HTML already, so it does not escape them twice."""
-
-    def on_page_markdown(self, markdown: str, /, *, page: Any, **_: Any) -> str:
-        """Mark the front matter title (escaped by guidegen) as safe markup."""
-        if isinstance(page.meta.get("title"), str):
-            page.meta["title"] = markupsafe.Markup(page.meta["title"])  # noqa: S704 (escaped by attr())
-        return markdown
-
-
-def mkdocs_config(
-    project: Project, content: Content, site_dir: Path, *, site_url: str | None = None
-) -> MkDocsConfig:
-    """Load mkdocs.yml and add what guidegen generates: folders and the languages."""
+def version_builds(
+    project: Project,
+    content: Content,
+    work: Path,
+    previous: Path,
+    known: dict[str, str],
+    *,
+    site_url: str | None = None,
+) -> list[VersionBuild]:
+    """Return the build of each original version, each into its own folder below work."""
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
+    theme = _theme_digest(project)
     values = computed_values(content)
-    languages = [
-        _language(
-            version, content, values, search.preloaded_strings(project.templates_dir, version.lang)
+    cache = project.build_dir / "cache"
+    return [
+        VersionBuild(
+            version=version,
+            config_file=str(project.config_file),
+            settings=_settings(project, content, version, raw, site_url, values),
+            filters={"squeeze": squeeze},
+            out_dir=work / version.locale,
+            cache_dir=cache / "markdown" / version.locale,
+            jinja_cache=cache / "jinja",
+            previous=previous,
+            known=known,
+            with_theme=version.prefix == "",
+            theme_digest=theme,
+            overrides=project.templates_dir / "overrides",
         )
         for version in ORIGINALS
     ]
-    plugins = []
-    for entry in raw.get("plugins", []):
-        if isinstance(entry, dict) and "i18n" in entry:
-            entry = {"i18n": dict(entry["i18n"] or {}, languages=languages)}
-        plugins.append(entry)
-    theme = dict(raw.get("theme", {}), custom_dir=str(project.build_dir / "overrides"))
-    config = load_config(
-        str(project.config_file),
-        docs_dir=str(project.build_dir / "docs"),
-        site_dir=str(site_dir),
-        theme=theme,
-        plugins=plugins,
-        site_url=site_url,
-    )
-    config.plugins["guidegen-navigation"] = NavigationFilters()
-    config.plugins["guidegen-template-cache"] = TemplateCache(project.build_dir / "jinja-cache")
-    config.plugins["guidegen-escaped-titles"] = EscapedTitles()
-    return config

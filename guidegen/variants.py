@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -148,18 +149,28 @@ def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | No
     return _BASE.sub(lambda m: m[0] if m["url"].startswith("/") else f'"base": "{root}"', html)
 
 
-def write_variants(site_dir: Path) -> int:
-    """Write the diacritic-free version of every original page; return how many."""
+def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> int:
+    """Write the diacritic-free version of every original page; return how many were derived.
+
+    An original in reused is the same as in the previous site, so its variant is copied from
+    there (when it exists) instead of derived again.
+    """
     originals = [
         p
         for p in sorted(site_dir.rglob("*.html"))
         if not version_of(p.relative_to(site_dir).as_posix()).variant
     ]
     relinkers: dict[str, Callable[[str, bool], str]] = {}
+    derived = 0
     for page in originals:
         source = page.relative_to(site_dir).as_posix()
-        relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
         target = site_dir / variant_path(source)
         target.parent.mkdir(parents=True, exist_ok=True)
+        old = previous / variant_path(source)
+        if source in reused and old.is_file():
+            shutil.copyfile(old, target)
+            continue
+        relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
         target.write_text(variant_html(page.read_text("utf-8"), source, relink), "utf-8")
-    return len(originals)
+        derived += 1
+    return derived

@@ -1,18 +1,35 @@
-"""Write the generated tree: only files whose bytes changed, stale files removed."""
+"""Write the generated tree (only files whose bytes changed) and swap a finished site into place."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import logging
 import os
 import shutil
 import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from guidegen.errors import GuidegenError
 from guidegen.structure import OutputFile
 
+log = logging.getLogger(__name__)
+
 MANAGED = ("docs", "overrides")
 """The folders of the build directory that belong wholly to the writer."""
+LOCK = ".lock"
+"""The lock file in the build directory, held by the build that runs."""
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+"""Linux's renameat2() arguments: paths relative to the working folder; swap both paths."""
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl() option: the signal a child gets when its parent dies."""
 
 
 @dataclass(frozen=True)
@@ -68,24 +85,102 @@ def write_tree(build_dir: Path, files: list[OutputFile]) -> WriteReport:
     return WriteReport(written, removed, unchanged)
 
 
+def _remove(folder: Path) -> None:
+    """Delete a folder that belongs to no build any more; say so when it cannot be deleted."""
+    try:
+        shutil.rmtree(folder)
+    except OSError as error:
+        log.warning(
+            "could not remove %s (%s): remove it by hand; the site is not affected",
+            folder,
+            error.strerror or error,
+        )
+
+
+@contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold the project's build lock; a second build waits for the first and says so."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(build_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another guidegen build is running in this project: waiting for it")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _work_prefix(target: Path) -> str:
+    """Return the name prefix of the work folders of builds of target."""
+    return f".{target.name}-staging-"
+
+
+@contextmanager
+def work_folder(target: Path) -> Iterator[Path]:
+    """Create this process's work folder next to target; remove it (and stale ones) after.
+
+    Call it holding the build lock: any other work folder is then a killed build's leftover.
+    """
+    for stale in sorted(target.parent.glob(_work_prefix(target) + "*")):
+        _remove(stale)
+    folder = Path(tempfile.mkdtemp(prefix=_work_prefix(target), dir=target.parent))
+    try:
+        yield folder
+    finally:
+        if folder.exists():
+            _remove(folder)
+
+
+def _exchange(new: Path, target: Path) -> bool:
+    """Swap two paths in one step with renameat2(RENAME_EXCHANGE); False where the OS cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    path, number = ctypes.c_char_p, ctypes.c_int
+    renameat2.argtypes = [number, path, number, path, ctypes.c_uint]
+    if renameat2(AT_FDCWD, bytes(new), AT_FDCWD, bytes(target), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(target))
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill the calling (child) process when its parent dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _previous(target: Path) -> Path:
-    """Return where replace_dir keeps the previous folder while it swaps."""
+    """Return where the fallback swap keeps the previous folder between its two renames."""
     return target.with_name(f".{target.name}-old")
 
 
 def restore_interrupted_swap(target: Path) -> None:
-    """Put the previous folder back if a killed replace_dir left it aside."""
+    """Put the previous folder back if a killed fallback swap left it aside."""
     old = _previous(target)
     if old.exists() and not target.exists():
         os.replace(old, target)
+    elif old.exists():
+        _remove(old)
 
 
 def replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished folder into place; Ctrl-C or SIGTERM wait until both renames are done."""
+    """Swap a finished folder into place so that target is always a complete folder.
+
+    Where the OS has renameat2(RENAME_EXCHANGE) (Linux) both folders trade places at once;
+    elsewhere two renames run with Ctrl-C and SIGTERM held back, and a swap killed between
+    them is undone by the next build. The previous folder ends up at new and is deleted.
+    """
+    if target.exists() and _exchange(new, target):
+        _remove(new)
+        return
     old = _previous(target)
     restore_interrupted_swap(target)
-    if old.exists():
-        shutil.rmtree(old)
     deferred = {signal.SIGINT, signal.SIGTERM}
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
     try:
@@ -95,4 +190,4 @@ def replace_dir(new: Path, target: Path) -> None:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if old.exists():
-        shutil.rmtree(old)
+        _remove(old)

@@ -1,0 +1,285 @@
+"""The MkDocs stage: Material renders each original version in its own process, reusing pages.
+
+MkDocs' own build() converts and renders every page on every run, and mkdocs-static-i18n runs
+it once per language in one process. This runs MkDocs' steps (files, navigation, pages,
+theme) for one version at a time, the versions in parallel processes, and reuses
+- a page's HTML from the current site when its key is the one recorded for that file: the
+  key covers the page's own source, the front matter of every page of its version (titles,
+  descriptions and paths shown in the navigation) and the configuration with the theme;
+- a page's converted Markdown (HTML, table of contents, anchors) when only other pages or
+  the theme changed, from a cache keyed by the Markdown, the Markdown settings and the files.
+MkDocs' `--dirty` does not fit: it decides from the output's modification times and loses
+the titles of the pages it skips.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+from mkdocs.commands.build import _build_theme_template, get_context
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import Files, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import CountHandler
+
+from guidegen.errors import GuidegenError
+from guidegen.structure import Version
+from guidegen.write import die_with_parent
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = "1"
+"""Change to invalidate every cached page (when this module changes what it stores)."""
+
+
+@dataclass(frozen=True)
+class VersionBuild:
+    """What one process needs to build one original version into its own folder."""
+
+    version: Version
+    config_file: str
+    settings: dict[str, Any]
+    """load_config() arguments: folders, theme, names, navigation, extra."""
+    out_dir: Path
+    cache_dir: Path
+    """Converted Markdown of this version, one JSON file per page."""
+    jinja_cache: Path
+    """Compiled theme templates, shared by the versions and kept between builds."""
+    previous: Path
+    """The site folder as it is now, whose pages may be reused."""
+    known: dict[str, str]
+    """Key of every page file in previous, as recorded by the build that wrote it."""
+    with_theme: bool
+    """Whether this version also writes the theme's assets (the default version does)."""
+    theme_digest: str
+    """Digest of the theme overrides, which the keys cover."""
+    overrides: Path
+    """templates/overrides, whose copy the theme reads (named in template errors)."""
+    filters: dict[str, Callable[..., Any]]
+    """Jinja filters guidegen's theme overrides use (module-level functions)."""
+
+
+@dataclass(frozen=True)
+class VersionResult:
+    """What a version's build wrote: the key of each page file and which were rendered anew."""
+
+    keys: dict[str, str]
+    rendered: frozenset[str]
+    warnings: int
+    strict: bool
+
+
+def _stable(value: object) -> str:
+    """Name a value JSON cannot hold, the same way in every process (functions by name)."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{value.__module__}.{value.__qualname__}"
+    return str(value)
+
+
+def digest(*parts: object) -> str:
+    """Return a short stable hash of JSON-serialisable parts."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_stable)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _place(files: Files, job: VersionBuild, config: MkDocsConfig) -> None:
+    """Put the version's pages below its prefix; leave the theme's files to the default one."""
+    for file in list(files):
+        if file.is_documentation_page():
+            file.dest_uri = job.version.prefix + file.dest_uri
+        elif not job.with_theme and file.src_dir != config.docs_dir:
+            files.remove(file)
+
+
+def _toc_data(items: list[AnchorLink]) -> list[dict[str, Any]]:
+    """Return a table of contents as plain data."""
+    return [
+        {"title": i.title, "id": i.id, "level": i.level, "children": _toc_data(i.children)}
+        for i in items
+    ]
+
+
+def _toc(data: list[dict[str, Any]]) -> list[AnchorLink]:
+    """Rebuild table of contents entries from plain data."""
+    items = []
+    for entry in data:
+        item = AnchorLink(entry["title"], entry["id"], entry["level"])
+        item.children = _toc(entry["children"])
+        items.append(item)
+    return items
+
+
+def _convert(page: Page, config: MkDocsConfig, files: Files, cache: Path, key: str) -> None:
+    """Convert a page's Markdown, or restore the conversion cached under key."""
+    entry = cache / f"{key}.json"
+    if entry.is_file():
+        data = json.loads(entry.read_text("utf-8"))
+        page.content = data["content"]
+        page.toc = TableOfContents(_toc(data["toc"]))
+        page.present_anchor_ids = set(data["anchors"])
+        page.links_to_anchors = {
+            target: anchors
+            for uri, anchors in data["links"].items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
+        return
+    page.render(config, files)
+    data = {
+        "content": page.content,
+        "toc": _toc_data(list(page.toc)),
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
+    }
+    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _render(
+    page: Page, config: MkDocsConfig, nav: Any, env: jinja2.Environment, files: Files
+) -> bytes:
+    """Render a converted page through the theme."""
+    page.active = True
+    try:
+        context = get_context(nav, files.documentation_pages(), config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        return template.render(context).encode("utf-8", errors="xmlcharrefreplace")
+    finally:
+        page.active = False
+
+
+def _markdown_digest(config: MkDocsConfig, files: Files) -> str:
+    """Return what a page's conversion depends on besides its own Markdown."""
+    pages = sorted((f.src_uri, f.dest_uri) for f in files.documentation_pages())
+    return digest(CACHE_VERSION, config.markdown_extensions, config.mdx_configs, pages)
+
+
+def _evict(cache: Path, used: set[str]) -> None:
+    """Delete the cached conversions this build did not use."""
+    for entry in cache.glob("*.json"):
+        if entry.stem not in used:
+            entry.unlink()
+
+
+def build_version(job: VersionBuild) -> VersionResult:
+    """Build one original version into job.out_dir; return the key of every page written."""
+    counter = CountHandler()
+    counter.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        job.cache_dir.mkdir(parents=True, exist_ok=True)
+        job.jinja_cache.mkdir(parents=True, exist_ok=True)
+        config = load_config(job.config_file, site_dir=str(job.out_dir), **job.settings)
+        env = config.theme.get_env()
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(job.jinja_cache))
+        env.filters.update(job.filters)
+        files = get_files(config)
+        files.add_files_from_theme(env, config)
+        _place(files, job, config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        home = files.get_file_from_path("index.md")
+        nav.homepage = home.page if home else None
+        pages = []
+        for file in files.documentation_pages():
+            page = file.page or Page(None, file, config)
+            page.read_source(config)
+            if isinstance(page.meta.get("title"), str):
+                # guidegen escapes titles (attr()); the theme must not escape them again
+                page.meta["title"] = markupsafe.Markup(page.meta["title"])  # noqa: S704
+            pages.append(page)
+        shared = digest(
+            CACHE_VERSION,
+            job.theme_digest,
+            job.settings,
+            package_version("mkdocs-material"),
+            [(p.file.src_uri, p.meta) for p in pages],
+        )
+        markdown = _markdown_digest(config, files)
+        files.copy_static_files()
+        if job.with_theme:
+            for name in config.theme.static_templates:
+                _build_theme_template(name, env, files, config, nav)
+        keys, rendered, used = {}, set(), set()
+        for page in pages:
+            target = page.file.dest_uri
+            source = digest(markdown, page.file.src_uri, page.markdown)
+            keys[target] = key = digest(shared, source)
+            used.add(source)
+            reusable = job.known.get(target) == key and (job.previous / target).is_file()
+            _convert(page, config, files, job.cache_dir, source)
+            if reusable:
+                Path(page.file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(job.previous / target, page.file.abs_dest_path)
+                continue
+            html = _render(page, config, nav, env, files)
+            Path(page.file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(page.file.abs_dest_path).write_bytes(html)
+            rendered.add(target)
+        for page in pages:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+        _evict(job.cache_dir, used)
+        warnings = sum(n for _, n in counter.get_counts())
+        return VersionResult(keys, frozenset(rendered), warnings, config.strict)
+    except jinja2.TemplateError as error:
+        copy = Path(job.settings["theme"]["custom_dir"])
+        source = job.overrides
+        raise GuidegenError(template_message(error, source.parent.parent, copy, source)) from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+
+
+def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source: Path) -> str:
+    """Describe a template error with its file (the one in source, not its copy) and line."""
+    where = getattr(error, "filename", None) or getattr(error, "name", None)
+    if where:
+        path = Path(where)
+        if path.is_relative_to(copy):
+            path = source / path.relative_to(copy)
+        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else where
+    line = getattr(error, "lineno", None)
+    place = f"{where}:{line}: " if where and line else ""
+    return f"{place}template error: {error.message}: fix the template"
+
+
+def _worker_setup() -> None:
+    """Let the parent alone handle Ctrl-C and SIGTERM; die with it even when it is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+
+
+def build_versions(jobs: list[VersionBuild], site_dir: Path) -> list[VersionResult]:
+    """Build every original version, in parallel processes, and merge them into site_dir."""
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(len(jobs), initializer=_worker_setup) as pool:
+            results = pool.map(build_version, jobs)
+    else:
+        results = [build_version(job) for job in jobs]
+    site_dir.mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        for part in sorted(job.out_dir.iterdir()):
+            if (site_dir / part.name).exists():
+                raise GuidegenError(f"two versions write '{part.name}': check the languages")
+            os.replace(part, site_dir / part.name)
+        job.out_dir.rmdir()
+    warnings = sum(r.warnings for r in results if r.strict)
+    if warnings:
+        raise Abort(f"Aborted with {warnings} warnings in strict mode!")
+    return results
