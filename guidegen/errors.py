@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+SHOWN = 40
+"""At most this many characters of a value are quoted back in a message."""
+
+
+def shown(value: object) -> str:
+    """Quote a value from a file briefly: messages never echo a file's contents."""
+    text = str(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 @dataclass(frozen=True, order=True)

@@ -10,7 +10,7 @@ import yaml
 
 from guidegen.errors import GuidegenError
 from guidegen.lint import CEDILLA, language_at
-from guidegen.loader import Loc, decode, parse
+from guidegen.loader import Loc, decode, parse, read
 from guidegen.write import write_atomic
 
 BOM = "\ufeff"
@@ -72,7 +72,9 @@ def cedilla_edits(path: str, text: str, lang: str) -> list[Edit]:
 def read_text(root: Path, file: Path) -> tuple[str, str, bool]:
     """Read a content file as (relative path, text without BOM, whether it had a BOM)."""
     path = file.relative_to(root).as_posix()
-    raw = file.read_bytes()
+    raw, problems = read(root, file)
+    if raw is None:
+        raise GuidegenError(problems)
     text, problems = decode(path, raw)
     if text is None:
         raise GuidegenError(problems)

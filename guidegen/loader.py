@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,12 @@ from typing import Any
 
 import yaml
 
-from guidegen.errors import Problem
+from guidegen.errors import Problem, shown
 
 MAX_BYTES = 1_000_000
 """Largest content file accepted; a guide is a few kilobytes."""
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted; a guide nests about six levels."""
 
 Key = str | int
 Loc = tuple[Key, ...]
@@ -70,13 +73,30 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML has it (about ten times faster), else the Python one."""
 
 
-def _refuse_aliases(text: str) -> list[tuple[int, int]]:
-    """Find aliases before composing, so that no 'billion laughs' can be expanded."""
-    return [
-        (event.start_mark.line + 1, event.start_mark.column + 1)
-        for event in yaml.parse(text, Loader=_YAML_LOADER)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken)
+_OPEN += (yaml.BlockMappingStartToken,)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _scan(path: str, text: str) -> list[Problem]:
+    """Refuse aliases and deep nesting from the tokens, before anything is parsed or expanded.
+
+    The scan stops at the first level too deep, so its work stays bounded on hostile files.
+    """
+    problems, depth = [], 0
+    for token in yaml.scan(text, Loader=_YAML_LOADER):
+        at = (token.start_mark.line + 1, token.start_mark.column + 1)
+        if isinstance(token, yaml.AliasToken):
+            message = "anchors and aliases (&, *) are not supported: write the value out in full"
+            problems.append(Problem(path, *at, "error", "yaml-alias", message))
+        depth += isinstance(token, _OPEN) - isinstance(token, _CLOSE)
+        if depth > MAX_DEPTH:
+            message = (
+                f"lists and mappings nested more than {MAX_DEPTH} levels deep: "
+                "a guide needs a few levels; flatten the structure"
+            )
+            return [*problems, Problem(path, *at, "error", "yaml-syntax", message)]
+    return problems
 
 
 class _Builder:
@@ -129,7 +149,7 @@ class _Builder:
                 self.problem(
                     key_node,
                     "duplicate-key",
-                    f"duplicate key '{key}' (first at line {first[0]}): keep one of them",
+                    f"duplicate key '{shown(key)}' (first at line {first[0]}): keep one of them",
                 )
                 continue
             self.key_positions[(*loc, key)] = (
@@ -140,20 +160,16 @@ class _Builder:
         return result
 
 
+def too_large(path: str, size: int) -> Problem:
+    """Report a file over the size limit."""
+    message = f"file is {size} bytes, more than the {MAX_BYTES} a content file may have: split it"
+    return Problem(path, 1, 1, "error", "encoding", message)
+
+
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 (a BOM is accepted), refusing binary, oversized or other encodings."""
     if len(raw) > MAX_BYTES:
-        return None, [
-            Problem(
-                path,
-                1,
-                1,
-                "error",
-                "encoding",
-                f"file is {len(raw)} bytes, "
-                f"more than the {MAX_BYTES} a content file may have: split it",
-            )
-        ]
+        return None, [too_large(path, len(raw))]
     wide = next((name for bom, name in _WIDE_BOMS.items() if raw.startswith(bom)), None)
     if wide:
         return None, [
@@ -218,10 +234,9 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     if problems:
         return None, problems
     try:
-        aliases = _refuse_aliases(text)
-        if aliases:
-            message = "anchors and aliases (&, *) are not supported: write the value out in full"
-            return None, [Problem(path, *at, "error", "yaml-alias", message) for at in aliases]
+        problems = _scan(path, text)
+        if problems:
+            return None, problems
         node = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = _error_mark(error)
@@ -240,10 +255,45 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Problem]]:
     return Document(path, data, text, builder.positions, builder.key_positions), []
 
 
+def _unreadable(path: str, message: str) -> tuple[None, list[Problem]]:
+    """Report a path that cannot be read as a content file."""
+    return None, [Problem(path, 1, 1, "error", "unreadable", f"{path} {message}")]
+
+
+def read(root: Path, file: Path) -> tuple[bytes | None, list[Problem]]:
+    """Read a content file's bytes, refusing links out of the repository and non-files."""
+    path = file.relative_to(root).as_posix()
+    try:
+        inside = file.resolve().is_relative_to(root.resolve())
+        mode = file.stat().st_mode
+    except (OSError, RuntimeError) as error:
+        reason = getattr(error, "strerror", None) or "a link that leads nowhere"
+        return _unreadable(path, f"cannot be opened ({reason}): replace it with a YAML file")
+    if not inside:
+        return _unreadable(
+            path,
+            "is a link to a file outside the repository: content must live in the "
+            "repository; copy the text into a real file",
+        )
+    if stat.S_ISDIR(mode):
+        return _unreadable(path, "is a folder, not a file: rename the folder")
+    if not stat.S_ISREG(mode):
+        return _unreadable(path, "is not a regular file (a FIFO, socket or device): remove it")
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        return None, [too_large(path, size)]
+    try:
+        return file.read_bytes(), []
+    except OSError as error:
+        return _unreadable(path, f"cannot be read ({error.strerror}): check the file's permissions")
+
+
 def load(root: Path, file: Path) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file; paths in problems are relative to root."""
-    path = file.relative_to(root).as_posix()
-    text, problems = decode(path, file.read_bytes())
+    raw, problems = read(root, file)
+    if raw is None:
+        return None, problems
+    text, problems = decode(file.relative_to(root).as_posix(), raw)
     if text is None:
         return None, problems
-    return parse(path, text)
+    return parse(file.relative_to(root).as_posix(), text)

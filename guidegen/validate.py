@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from guidegen import lint, values
-from guidegen.errors import Problem
+from guidegen.errors import Problem, shown
 from guidegen.loader import Document, Loc, load, loc_label
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -65,14 +65,14 @@ def _kind_of(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"yes/no value '{value}' (put the text in quotes)"
+        return f"yes/no value '{shown(value)}' (put the text in quotes)"
     if isinstance(value, int | float):
-        return f"number {value}"
+        return f"number {shown(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping (key: value lines)"
-    return f"text '{value}'"
+    return f"text '{shown(value)}'"
 
 
 def _pair_rule(error: dict[str, Any], loc: Loc) -> tuple[str, str] | None:
@@ -101,10 +101,10 @@ def _type_message(error: dict[str, Any]) -> str | None:
     if kind == "literal_error":
         close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", ctx["expected"]))
         hint = f": did you mean '{close[0]}'?" if close else f": use one of {ctx['expected']}"
-        return f"'{value}' is not allowed{hint}"
+        return f"'{shown(value)}' is not allowed{hint}"
     if kind == "string_pattern_mismatch":
         hint = _PATTERN_HINTS.get(ctx["pattern"], f"it must match {ctx['pattern']}")
-        return f"'{value}' has the wrong form: {hint}"
+        return f"'{shown(value)}' has the wrong form: {hint}"
     if kind == "string_too_long":
         return f"text is {len(value)} characters long, at most {ctx['max_length']} fit: shorten it"
     if kind == "too_short":
@@ -123,7 +123,7 @@ def _message(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind == "missing":
         return f"{where}: field required: add it"
     if kind == "extra_forbidden":
-        field = str(loc[-1])
+        field = shown(loc[-1])
         known = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(field, known, n=1)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(known)}"
@@ -184,7 +184,7 @@ def _load_one(
     project: Project, file: Path, model: type[M]
 ) -> tuple[M | None, Document | None, list[Problem]]:
     """Load and validate one file."""
-    if not file.is_file():
+    if not file.exists() and not file.is_symlink():
         rel = file.relative_to(project.root).as_posix()
         return (
             None,
@@ -198,14 +198,46 @@ def _load_one(
     return value, doc, problems
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _entries(folder: Path) -> list[Path]:
+    """List a folder's entries an editor put there (no hidden files, no editor backups)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name[-1] != "~")
+
+
 def _guide_files(project: Project) -> dict[tuple[str, str], list[Path]]:
     """Map (lang, slug) to the guide files found for it."""
     found: dict[tuple[str, str], list[Path]] = {}
     for lang in LANGS:
-        folder = project.content_dir / lang
-        for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-            found.setdefault((lang, file.stem), []).append(file)
+        for file in _entries(project.content_dir / lang):
+            if file.suffix in YAML_SUFFIXES:
+                found.setdefault((lang, file.stem), []).append(file)
     return found
+
+
+def _unexpected_files(project: Project) -> list[Problem]:
+    """Name what lies below content/ but is no guide: other folders, other kinds of file."""
+    problems = []
+    where = f"guides are content/{{{','.join(LANGS)}}}/<name>.yaml"
+    for entry in _entries(project.content_dir):
+        if entry.name in LANGS and entry.is_dir():
+            strays = [f for f in _entries(entry) if f.suffix not in YAML_SUFFIXES]
+        else:
+            strays = [entry]
+        for stray in strays:
+            rel = stray.relative_to(project.root).as_posix()
+            if stray.parent == project.content_dir and stray.is_dir():
+                what = f"is not a language folder ({', '.join(LANGS)})"
+            elif stray.is_dir():
+                what = "is a folder inside a language folder"
+            else:
+                what = "is not a guide file (a guide ends in .yaml)"
+            message = f"{rel} {what}: {where}; rename or move it"
+            problems.append(Problem(rel, 1, 1, "error", "unexpected-file", message))
+    return problems
 
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -273,7 +305,7 @@ def source_files(project: Project) -> list[tuple[Path, str]]:
     guides = [
         (file, lang) for (lang, _), files in sorted(_guide_files(project).items()) for file in files
     ]
-    return [(file, lang) for file, lang in data + guides if file.is_file()]
+    return [(file, lang) for file, lang in data + guides if file.exists()]
 
 
 def fingerprint(guide: Guide) -> str:
@@ -304,7 +336,7 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
     for data_doc in (site_doc, kpi_doc, glossary_doc):
         problems += _check_placeholders(data_doc, names) if data_doc and calculations else []
     files = _guide_files(project)
-    problems += _check_files(project, files)
+    problems += _check_files(project, files) + _unexpected_files(project)
     guides: dict[str, dict[str, Guide]] = {}
     docs: dict[tuple[str, str], Document] = {}
     for (lang, slug), paths in sorted(files.items()):
