@@ -14,11 +14,12 @@ from mkdocs.exceptions import MkDocsException
 
 from guidegen import build as pipeline
 from guidegen import report, scaffold, schema, serve, status
-from guidegen.errors import GuidegenError, Problem, has_errors
+from guidegen.errors import GuidegenError, Problem, has_errors, shown
 from guidegen.fix import fix_file
 from guidegen.model import LANGS
 from guidegen.project import Project
-from guidegen.validate import source_files
+from guidegen.report import file_error, printable
+from guidegen.validate import RESERVED_SLUGS, SLUG_LENGTH, source_files
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -40,10 +41,19 @@ def _setup_logging(verbose: bool) -> None:
 
 def slug_arg(value: str) -> str:
     """Accept a guide slug: lower-case ASCII words joined by single hyphens."""
+    if len(value) > SLUG_LENGTH:
+        raise argparse.ArgumentTypeError(
+            f"'{shown(value)}' is {len(value)} characters long: a page address takes at most "
+            f"{SLUG_LENGTH}"
+        )
     if not _SLUG.fullmatch(value):
         raise argparse.ArgumentTypeError(
-            f"'{value}' is not a valid slug: use lower-case ASCII letters, digits and single "
-            "hyphens, e.g. loyalty-basics"
+            f"'{printable(value)}' is not a valid slug: use lower-case ASCII letters, digits and "
+            "single hyphens, e.g. loyalty-basics"
+        )
+    if value in RESERVED_SLUGS:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is taken by the site's own '{value}' page: pick another name"
         )
     return value
 
@@ -88,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for file, count in sorted(fixed.items()):
             if count:
                 print(
-                    f"{file.relative_to(project.root).as_posix()}: fixed {count} letter(s)",
+                    f"{file.relative_to(project.root).as_posix()}: fixed {count} character(s)",
                     file=sys.stderr,
                 )
     _, problems = pipeline.check(project, args.strict)
@@ -141,13 +151,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.dev_addr
     try:
         serve.serve(Project(args.root), host, port)
-    except OSError as error:
-        print(
-            f"error: cannot serve on {host}:{port}: {error.strerror or error}: pick another "
-            "--dev-addr",
-            file=sys.stderr,
-        )
-        return EXIT_CONTENT
     except KeyboardInterrupt:
         print("preview stopped", file=sys.stderr)
     return EXIT_OK
@@ -223,10 +226,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.problems:
             _print_problems(error.problems)
         else:
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_CONTENT
     except MkDocsException as error:
-        print(f"error: MkDocs build failed: {error}", file=sys.stderr)
+        print(f"error: MkDocs build failed: {printable(str(error))}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as error:
+        print(f"error: {file_error(args.root, error)}", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted: site/ holds the last complete build", file=sys.stderr)

@@ -9,11 +9,13 @@ from pathlib import Path
 import yaml
 
 from guidegen.errors import GuidegenError
-from guidegen.lint import CEDILLA, language_at
+from guidegen.lint import CEDILLA, INVISIBLE, language_at
 from guidegen.loader import Loc, decode, parse, read
 from guidegen.write import write_atomic
 
 BOM = "\ufeff"
+LINE_BREAKS = "\r\x85"
+"""Characters YAML reads as line breaks in the file: never removed."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,16 +58,22 @@ def compose(path: str, text: str) -> yaml.Node:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def cedilla_edits(path: str, text: str, lang: str) -> list[Edit]:
-    """Return the edits that turn cedilla letters of Romanian values into comma-below ones."""
+def fix_edits(path: str, text: str, lang: str) -> list[Edit]:
+    """Return the edits that remove invisible characters typed into values and turn cedilla
+    letters of Romanian values into comma-below ones."""
     edits = []
     for loc, node in _scalars(compose(path, text)):
-        if language_at(loc, lang) != "ro":
-            continue
         start, end = node.start_mark.index, node.end_mark.index
+        value = text[start:end]
         edits += [
-            Edit(i, i + 1, CEDILLA[c]) for i, c in enumerate(text[start:end], start) if c in CEDILLA
+            Edit(start + m.start(), start + m.end(), "")
+            for m in INVISIBLE.finditer(value)
+            if m[0] not in LINE_BREAKS
         ]
+        if language_at(loc, lang) == "ro":
+            edits += [
+                Edit(i, i + 1, CEDILLA[c]) for i, c in enumerate(value, start) if c in CEDILLA
+            ]
     return edits
 
 
@@ -90,7 +98,7 @@ def fix_file(root: Path, file: Path, lang: str) -> int:
     """Fix what can be fixed mechanically in one file; return the number of edits made."""
     try:
         path, text, bom = read_text(root, file)
-        edits = cedilla_edits(path, text, lang)
+        edits = fix_edits(path, text, lang)
     except GuidegenError:
         return 0
     if edits:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -31,6 +32,22 @@ _PLACEHOLDER = re.compile(r"<>|\bTODO\b|\blorem\b|\bipsum\b", re.IGNORECASE)
 _GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u052f\u1f00-\u1fff]")
 """Greek, Cyrillic and Greek Extended letters: a quick test before naming each letter."""
 _PAIRS = (("(", ")"), ("[", "]"), ("„", "”"), ("«", "»"))
+INVISIBLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "|(?<=\\w)[\u200b-\u200d\u2060\ufeff](?=\\w)"
+)
+"""Control characters (C0 but line breaks, DEL, C1), bidirectional controls and marks, and
+zero-width characters inside a word: text a reader cannot see or that reorders what is shown."""
+
+
+def invisible_kind(char: str) -> str:
+    """Name a character INVISIBLE matches: control, bidirectional control or zero-width."""
+    code = ord(char)
+    if code < 0xA0:
+        return "control character"
+    if code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
+        return "zero-width character inside a word"
+    return "bidirectional control"
 
 
 def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
@@ -48,13 +65,12 @@ def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 def find(doc: Document, loc: Loc, needle: str) -> tuple[int, int]:
     """Locate needle in the file at or after the value's start; fall back to the value."""
     line, col = doc.position(loc)
-    lines = doc.text.splitlines(keepends=True)
-    offset = sum(len(text) for text in lines[: line - 1]) + col - 1
-    found = doc.text.find(needle, offset)
+    starts = doc.line_starts
+    found = doc.text.find(needle, starts[min(line, len(starts)) - 1] + col - 1)
     if found < 0:
         return line, col
-    before = doc.text[:found]
-    return before.count("\n") + 1, found - (before.rfind("\n") + 1) + 1
+    line = bisect.bisect_right(starts, found)
+    return line, found - starts[line - 1] + 1
 
 
 def _script(char: str) -> str:
@@ -89,7 +105,8 @@ def _unbalanced(text: str) -> tuple[str, int] | None:
 
 def _excerpt(text: str, start: int) -> str:
     """Return the text from start to the end of its line, as it stands in the file."""
-    return text[start:].split("\n", 1)[0][:40]
+    end = text.find("\n", start, start + 40)
+    return text[start : end if end >= 0 else start + 40]
 
 
 def problem_at(
@@ -107,9 +124,24 @@ def problem_at(
 
 
 def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
-    """Check one text value for typos and leftovers."""
+    """Check one text value for typos and leftovers; a repeated finding is reported once."""
     where = loc_label(loc)
     problems = []
+    for char in sorted({match[0] for match in INVISIBLE.finditer(text)}):
+        fixable = char in doc.text
+        hint = "guidegen check --fix removes it" if fixable else "remove its escape"
+        problems.append(
+            problem_at(
+                doc,
+                loc,
+                char,
+                "error",
+                "invisible-character",
+                f"{where}: {invisible_kind(char)} U+{ord(char):04X} "
+                f"{unicodedata.name(char, '')}: {hint}".replace(" :", ":"),
+                fixable=fixable,
+            )
+        )
     if lang == "ro":
         for letter in sorted(set(_CEDILLA.findall(text))):
             problems.append(
@@ -171,7 +203,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
                 f"{where}: placeholder '{match.group(0)}': replace it with real text",
             )
         )
-    return problems
+    return sorted(set(problems))
 
 
 def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem]:
@@ -246,4 +278,4 @@ def terminology(
             term = found[1][match[0].casefold()]
             message = f"{loc_label(loc)}: '{match[0]}': write the glossary's term '{term}'"
             problems.append(problem_at(doc, loc, match[0], "warning", "terminology", message))
-    return problems
+    return sorted(set(problems))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import functools
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -50,6 +52,11 @@ class Document:
     text: str
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        """Return where each line of the text starts (offsets)."""
+        return [0, *(match.end() for match in re.finditer("\n", self.text))]
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Return (line, col) of loc, or of its nearest ancestor present in the file."""

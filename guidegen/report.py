@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 
 from guidegen.errors import Problem
 
 FORMATS = ("text", "json", "github")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\u2028\u2029\ufeff]"
+)
+"""Characters a terminal or CI log would act on or hide: controls, bidi, zero-width, breaks."""
+
+
+def printable(text: str) -> str:
+    """Show control and invisible characters from content as <U+XXXX>, never raw."""
+    return _UNPRINTABLE.sub(lambda match: f"<U+{ord(match[0]):04X}>", text)
+
+
+def file_error(root: Path, error: OSError) -> str:
+    """Describe a failed file operation: which path (below root), what went wrong."""
+    if error.filename is None:
+        return printable(str(error))
+    path = Path(error.filename)
+    where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return f"{printable(where)}: {error.strerror or error}: check this path's type and permissions"
 
 
 def summary(problems: list[Problem]) -> str:
@@ -21,7 +41,7 @@ def as_text(problems: list[Problem]) -> str:
     """One `path:line:col: severity: [rule] message` line per problem, then the count."""
     if not problems:
         return ""
-    return "".join(f"{p}\n" for p in sorted(problems)) + summary(problems) + "\n"
+    return "".join(f"{printable(str(p))}\n" for p in sorted(problems)) + summary(problems) + "\n"
 
 
 def as_json(problems: list[Problem]) -> str:

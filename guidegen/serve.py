@@ -15,7 +15,7 @@ from mkdocs.livereload import LiveReloadServer
 from guidegen.build import build
 from guidegen.errors import GuidegenError, Problem
 from guidegen.project import Project
-from guidegen.report import as_text
+from guidegen.report import as_text, file_error
 
 WATCHED = ("content", "data", "templates", "mkdocs.yml")
 """What a save in triggers a rebuild."""
@@ -63,6 +63,9 @@ class Builder:
         except MkDocsException as error:
             _say(f"error: MkDocs build failed: {error}")
             return
+        except OSError as error:
+            _say(f"error: {file_error(self.project.root, error)}")
+            return
         _say(as_text(problems) + f"rebuilt in {time.perf_counter() - start:.2f} s")
 
 
@@ -76,7 +79,12 @@ def _check_free(host: str, port: int) -> None:
 
 def serve(project: Project, host: str, port: int) -> None:
     """Build, serve on host:port, and rebuild when a watched file changes, until Ctrl+C."""
-    _check_free(host, port)
+    try:
+        _check_free(host, port)
+    except OSError as error:
+        raise GuidegenError(
+            f"cannot serve on {host}:{port}: {error.strerror or error}: pick another --dev-addr"
+        ) from None
     preview = PreviewProject(project.root)
     url = f"http://{host}:{port}/"
     builder = Builder(preview, url)

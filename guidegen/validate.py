@@ -202,10 +202,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _entries(folder: Path) -> list[Path]:
-    """List a folder's entries an editor put there (no hidden files, no editor backups)."""
+    """List a folder's entries an editor put there (no hidden files but YAML, no backups)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.name[-1] != "~")
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name[-1] != "~" and (p.suffix in YAML_SUFFIXES or not p.name.startswith("."))
+    )
 
 
 def _guide_files(project: Project) -> dict[tuple[str, str], list[Path]]:
@@ -242,6 +246,8 @@ def _unexpected_files(project: Project) -> list[Problem]:
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 """A guide's file name: lower-case ASCII words joined by single hyphens."""
+SLUG_LENGTH = 80
+"""The longest guide name (as model.Slug)."""
 
 DATA_FILES = ("site.yaml", "kpi_tables.yaml", "glossary.yaml", "calculations.yaml")
 """The data files every project has, below data/."""
@@ -255,7 +261,7 @@ def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> 
     problems = []
     for (_lang, slug), files in sorted(found.items()):
         rel = files[0].relative_to(project.root).as_posix()
-        if not re.fullmatch(SLUG, slug):
+        if not re.fullmatch(SLUG, slug) or len(slug) > SLUG_LENGTH:
             problems.append(
                 Problem(
                     rel,
@@ -263,8 +269,8 @@ def _check_files(project: Project, found: dict[tuple[str, str], list[Path]]) -> 
                     1,
                     "error",
                     "bad-slug",
-                    f"file name '{slug}' is not a valid slug: use lower-case "
-                    "ASCII letters, digits and single hyphens",
+                    f"file name '{shown(slug)}' is not a valid slug: use at most "
+                    f"{SLUG_LENGTH} lower-case ASCII letters, digits and single hyphens",
                 )
             )
         if slug in RESERVED_SLUGS:

@@ -43,6 +43,9 @@ STABLE_IDS = {
     "value-placeholder",
     "calculation",
     "terminology",
+    "invisible-character",
+    "unexpected-file",
+    "unreadable",
 }
 """The rule ids the README documents; each has a fixture."""
 

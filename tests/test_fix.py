@@ -60,7 +60,7 @@ def test_fix_changes_only_cedilla_letters_in_values(
     assert main(["--root", str(root), "check", "--fix"]) == 0
     captured = capsys.readouterr()
     assert "[cedilla]" not in captured.out
-    assert "content/ro/base.yaml: fixed 8 letter(s)" in captured.err
+    assert "content/ro/base.yaml: fixed 8 character(s)" in captured.err
     assert file.read_bytes() == bom + FIXED.replace("\n", newline).encode("utf-8")
 
 

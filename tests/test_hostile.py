@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from guidegen.project import Project
 from tests.builds import guidegen_command, guidegen_env, mini_project, run_guidegen
+from tests.conftest import free_port
 
 ALPHA_RO = "content/ro/alpha.yaml"
 ALPHA_PL = "content/pl/alpha.yaml"
@@ -350,3 +351,177 @@ def test_a_faq_question_without_letters_gets_an_anchor(block_site: Path) -> None
     assert all(ids) and len(set(ids)) == len(ids), ids
     for anchor in ids:
         assert soup.find("a", href=f"#{anchor}") is not None
+
+
+def timed(project: Project, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run guidegen on the project; return its result and wall seconds."""
+    start = time.monotonic()
+    result = run_guidegen(project.root, *args)
+    return result, time.monotonic() - start
+
+
+@pytest.mark.parametrize(
+    ("shape", "text"),
+    [
+        ("flow", "title: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        ("flow-mapping", "title: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n"),
+        ("block", "".join(f"{'  ' * i}k{i}:\n" for i in range(300)) + "  " * 300 + "x: 1\n"),
+        ("sequence", "- " * 50_000 + "x\n"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_deep_nesting_is_refused_before_parsing(
+    project: Project, shape: str, text: str, command: str
+) -> None:
+    write(project, ALPHA_RO, text)
+    result, seconds = timed(project, command)
+    assert result.returncode == 1, (result.returncode, result.stderr[-500:])
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and "RecursionError" not in output
+    assert re.search(
+        rf"^{ALPHA_RO}:\d+:\d+: error: \[yaml-syntax\] .*nested more than", output, re.M
+    )
+    assert seconds < MAX_SECONDS, seconds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\npicture: " + "cuvânt " * 120_000 + "\n",
+        "title: x\ntips:\n" + "  - TODO TODO lorem ipsum\n" * 38_000,
+        'title: x\npicture: "' + "\\u202e" * 150_000 + '"\n',
+    ],
+    ids=["repeated-word", "many-items", "many-escapes"],
+)
+def test_a_one_megabyte_file_is_checked_quickly_with_each_finding_once(
+    project: Project, text: str
+) -> None:
+    assert 800_000 < len(text.encode("utf-8")) < 1_000_000
+    write(project, ALPHA_RO, text)
+    result, seconds = timed(project, "check")
+    findings = [re.sub(r":\d+:\d+:", ":", line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(findings) == len(set(findings)), "a finding repeated at one location"
+    assert len([f for f in findings if "] tips[" not in f]) < 20, findings[:10]
+    assert seconds < MAX_SECONDS, seconds
+
+
+def test_a_link_out_of_the_repository_is_refused_without_echoing_it(
+    project: Project, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n" * 20 + "token: s3cr3t-VALUE\n")
+    (project.root / ALPHA_PL).unlink()
+    (project.root / ALPHA_PL).symlink_to(secret)
+    for command in ("check", "build"):
+        result = run_guidegen(project.root, command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in output
+        assert (
+            f"{ALPHA_PL}:1:1: error: [unreadable] {ALPHA_PL} is a link to a file outside" in output
+        )
+        assert "root:x" not in output and "s3cr3t" not in output
+
+
+def test_values_are_never_echoed_whole(project: Project) -> None:
+    long = "confidential " * 500
+    write(project, ALPHA_RO, f"title: [{long}]\nfaq: {long}\n")
+    result = run_guidegen(project.root, "check")
+    assert result.returncode == 1 and "confidential" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 300
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "loop"])
+def test_special_files_are_named_for_what_they_are(project: Project, kind: str) -> None:
+    target = project.root / "content/ro/gamma.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+        words = "is not a regular file"
+    elif kind == "folder":
+        target.mkdir()
+        words = "is a folder"
+    else:
+        target.symlink_to(target.name)
+        words = "cannot be opened"
+    for command in ("check", "build", "check --fix"):
+        result = run_guidegen(project.root, *command.split(), timeout=60)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in output, output
+        if os.geteuid() != 0 or kind != "unreadable":
+            assert (
+                f"content/ro/gamma.yaml:1:1: error: [unreadable] content/ro/gamma.yaml {words}"
+                in output
+            )
+
+
+def test_the_text_report_never_prints_control_characters(project: Project) -> None:
+    fake = "\x1b[32m0 error(s), 0 warning(s)\x1b[0m\r::error::injected"
+    text = (project.root / ALPHA_RO).read_text("utf-8")
+    write(
+        project,
+        ALPHA_RO,
+        text.replace("title: ", f'"{fake}\\u202e": x\ntitle: ', 1)
+        .replace("\x1b", "\\e")
+        .replace("\r", "\\r"),
+    )
+    result = run_guidegen(project.root, "check")
+    assert result.returncode == 1
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]", result.stdout)
+    assert "<U+001B>[32m0 error(s)" in result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.startswith("::")]
+
+
+def test_fix_removes_invisible_characters_typed_into_values(project: Project) -> None:
+    text = (project.root / ALPHA_RO).read_text("utf-8")
+    dirty = text.replace("Cum câștigi", "Cum câș\u200btigi \u202e").replace(
+        "Vei ști", "Vei \u2066ști"
+    )
+    write(project, ALPHA_RO, dirty)
+    assert run_guidegen(project.root, "check").returncode == 1
+    fixed = run_guidegen(project.root, "check", "--fix")
+    assert f"{ALPHA_RO}: fixed 3 character(s)" in fixed.stderr
+    assert fixed.returncode == 0, fixed.stdout
+    assert (project.root / ALPHA_RO).read_text("utf-8") == text.replace(
+        "Cum câștigi", "Cum câștigi "
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("index", "taken by the site's own 'index' page"), ("a" * 300, "300 characters long")],
+)
+def test_new_refuses_reserved_and_overlong_names(project: Project, name: str, words: str) -> None:
+    result = run_guidegen(project.root, "new", name)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert words in result.stderr
+    assert sorted(p.name for p in (project.root / "content/ro").iterdir()) == [
+        "alpha.yaml",
+        "beta.yaml",
+    ]
+
+
+def test_serve_names_a_file_error_instead_of_blaming_the_address(project: Project) -> None:
+    (project.root / "build").write_text("a file where a folder belongs")
+    port = str(free_port())
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            guidegen_command(project.root, "serve", "--dev-addr", f"127.0.0.1:{port}"),
+            stdout=log,
+            stderr=log,
+            env=guidegen_env(),
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and process.poll() is None:
+                log.seek(0)
+                if b"serving http" in log.read():
+                    break
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        log.seek(0)
+        output = log.read().decode()
+    assert "Traceback" not in output and "pick another --dev-addr" not in output, output
+    assert "error: build/" in output and "Not a directory" in output, output
+    assert f"serving http://127.0.0.1:{port}/" in output
