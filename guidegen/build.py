@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from guidegen import history, postbuild, site
+from guidegen import cards, history, postbuild, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.model import Content
 from guidegen.pages import build_versions, template_message
@@ -171,6 +171,8 @@ def build(
         if with_variants:
             with timings.stage("variants"):
                 write_variants(work / "site", previous, reused)
+        with timings.stage("cards"):
+            cards.write_cards(project, content, pages, work / "site")
         built = postbuild.BuiltSite(
             project=project,
             content=content,

@@ -18,6 +18,9 @@ VARIANT_SUFFIX = "-Latn"
 OG_LOCALES = {"ro": "ro_RO", "pl": "pl_PL"}
 """Open Graph locale of each content language."""
 
+CARDS = "assets/cards/"
+"""The folder below the site root of the pages' share cards (cards.py draws them)."""
+
 
 @dataclass(frozen=True)
 class Version:
@@ -110,6 +113,15 @@ def url(version: Version, path: str) -> str:
 def site_file(link: str) -> str:
     """Return the file below the site root that serves a URL from url(), e.g. pl/index.html."""
     return link + "index.html" if link.endswith("/") or not link else link
+
+
+def card(page: Page) -> str:
+    """Return a page's share card below the site root: its original's, in every version.
+
+    e.g. assets/cards/pl/program-launch.png; a fallback page shows its source's card.
+    """
+    link = url(Version(page.source_lang, False), page.path)
+    return f"{CARDS}{site_file(link).removesuffix('.html')}.png"
 
 
 def is_original(page: Page, version: Version) -> bool:

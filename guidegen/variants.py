@@ -29,6 +29,7 @@ from guidegen.structure import (
     Version,
     alternates,
     canonical,
+    card,
     is_original,
     url,
     variant_path,
@@ -81,6 +82,7 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
                 if a["hreflang"] in OG_LOCALES and a["hreflang"] != page.lang
             ],
             "canonical": canonical(page, version),
+            **({"card": card(page)} if page.template is None else {}),
             "versions": switcher,
         },
     }
