@@ -51,8 +51,11 @@ def source_slugs(source: Path) -> list[str]:
     return sorted(set.intersection(*per_lang))
 
 
-def make_project(source: Path, target: Path, guides: int) -> Project:
-    """Create a project of `guides` guides: the source's own plus clones of its bilingual ones."""
+def make_project(source: Path, target: Path, guides: int, topic_size: int = TOPIC_SIZE) -> Project:
+    """Create a project of `guides` guides: the source's own plus clones of its bilingual ones.
+
+    The clones go into topics of topic_size guides.
+    """
     slugs = source_slugs(source)
     shutil.copytree(source / "content", target / "content")
     shutil.copytree(source / "data", target / "data")
@@ -74,21 +77,21 @@ def make_project(source: Path, target: Path, guides: int) -> Project:
                 source / "content" / lang / f"{original}.yaml",
                 target / "content" / lang / f"{slug}.yaml",
             )
-    add_topics(target / "data" / "site.yaml", clones)
+    add_topics(target / "data" / "site.yaml", clones, topic_size)
     return Project(target)
 
 
-def add_topics(site_file: Path, slugs: list[str]) -> None:
-    """Put the cloned guides into topics of TOPIC_SIZE guides, as a large real site would."""
+def add_topics(site_file: Path, slugs: list[str], size: int) -> None:
+    """Put the cloned guides into topics of size guides, as a large real site would."""
     site = yaml.safe_load(site_file.read_text("utf-8"))
-    for start in range(0, len(slugs), TOPIC_SIZE):
-        number = start // TOPIC_SIZE + 1
+    for start in range(0, len(slugs), size):
+        number = start // size + 1
         site["topics"].append(
             {
                 "id": f"bench-topic-{number}",
                 "ro": {"title": f"Tema {number}", "description": f"Ghidurile temei {number}."},
                 "pl": {"title": f"Temat {number}", "description": f"Przewodniki tematu {number}."},
-                "guides": slugs[start : start + TOPIC_SIZE],
+                "guides": slugs[start : start + size],
             }
         )
     site_file.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), "utf-8")

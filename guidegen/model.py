@@ -227,6 +227,8 @@ class Labels(Strict):
     reading_paths: Text
     topic_guides: Text
     """The navigation's link to a topic page when only some of the topic's guides are shown."""
+    all_topics: Text
+    """The navigation's link to the home page's topics when only some topics are shown."""
     reading_time: Text
     """Contains '{minutes}'."""
     updated: Text

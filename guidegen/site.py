@@ -17,6 +17,8 @@ from guidegen.render import Values, attr, computed_values
 from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
 from guidegen.values import fill
 
+NAV_WINDOW = 15
+"""Topics, and guides of the current topic, that the navigation shows at most."""
 _BLANKS = re.compile(r"[ \t]*\n\s*")
 """Whitespace with a line break in it."""
 
@@ -73,6 +75,8 @@ def _settings(
         "alternate": alternate,
         "guidegen": {
             "topic_guides": attr(labels.topic_guides),
+            "all_topics": attr(labels.all_topics),
+            "nav_window": NAV_WINDOW,
             "search": {key: attr(text) for key, text in search_texts.items()},
         },
     }
@@ -95,6 +99,13 @@ def squeeze(markup: str) -> markupsafe.Markup:
     that the navigation of a page would otherwise be mostly blanks.
     """
     return markupsafe.Markup(_BLANKS.sub("\n", markup))
+
+
+def window(items: list[Any], size: int) -> list[Any]:
+    """Return the size items around the active one (the first ones when none is active)."""
+    active = next((index for index, item in enumerate(items) if item.active), 0)
+    start = max(0, min(active - size // 2, len(items) - size))
+    return items[start : start + size]
 
 
 def _theme_digest(project: Project) -> str:
@@ -125,7 +136,7 @@ def version_builds(
             version=version,
             config_file=str(project.config_file),
             settings=_settings(project, content, version, raw, site_url, values),
-            filters={"squeeze": squeeze},
+            filters={"squeeze": squeeze, "window": window},
             out_dir=work / version.locale,
             cache_dir=cache / "markdown" / version.locale,
             jinja_cache=cache / "jinja",

@@ -19,8 +19,10 @@ from guidegen.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("content", "data", "templates", "mkdocs.yml")
-LARGE_GUIDES = 120
-"""Guides of the large site: the shipped ones plus clones in topics of 25, long topics."""
+LARGE_GUIDES = 200
+LARGE_TOPIC = 16
+"""The large site: the shipped guides plus clones in topics of 16, so that both its topics and
+the guides of a topic are more than the navigation shows at once (15)."""
 
 
 def copy_project(source: Path, target: Path) -> Project:
@@ -73,7 +75,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proj
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project, str]]:
     """Build a site of LARGE_GUIDES guides (the benchmark's clones) once and serve it."""
-    project = make_project(REPO, tmp_path_factory.mktemp("large"), LARGE_GUIDES)
+    project = make_project(REPO, tmp_path_factory.mktemp("large"), LARGE_GUIDES, LARGE_TOPIC)
     with built_and_served(project) as base:
         yield project, base
 

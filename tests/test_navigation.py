@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -11,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from guidegen.fold import fold
 from guidegen.project import Project
+from guidegen.site import NAV_WINDOW, window
 from tests.conftest import REPO
 
 SITE = yaml.safe_load((REPO / "data" / "site.yaml").read_text("utf-8"))
@@ -98,13 +100,13 @@ def topics_of(project: Project) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    ("at", "shown"), [(0, range(0, 15)), (12, range(5, 20)), (24, range(10, 25))]
+    ("at", "shown"), [(0, range(0, 15)), (8, range(1, 16)), (15, range(1, 16))]
 )
 def test_a_long_topic_shows_the_guides_around_the_current_one_and_a_link_to_its_page(
     large_site: tuple[Project, str], at: int, shown: range
 ) -> None:
     project, _ = large_site
-    topic = next(t for t in topics_of(project) if len(t["guides"]) == 25)
+    topic = next(t for t in topics_of(project) if len(t["guides"]) == 16)
     guides = topic["guides"]
     nav = soup_of(project.site_dir, f"{guides[at]}.html").select_one("nav.md-nav--primary")
     listed = [a["href"] for a in nav.select("a[href$='.html']")]
@@ -114,20 +116,50 @@ def test_a_long_topic_shows_the_guides_around_the_current_one_and_a_link_to_its_
     last = nav.select_one("nav[data-md-level='1'] > ul > li:last-child > a")
     assert last["href"] == f"topics/{topic['id']}.html"
     label = SITE["languages"]["ro"]["labels"]["topic_guides"]
-    assert words(last.get_text()) == f"{label} (25)"
+    assert words(last.get_text()) == f"{label} (16)"
 
 
-def test_no_page_carries_more_navigation_than_the_topics_and_one_window(
+def test_many_topics_show_those_around_the_current_one_and_a_link_to_all_of_them(
+    large_site: tuple[Project, str],
+) -> None:
+    project, _ = large_site
+    topics = topics_of(project)
+    assert len(topics) > WINDOW
+    for at, shown in [(0, range(0, 15)), (len(topics) - 1, range(len(topics) - 15, len(topics)))]:
+        soup = soup_of(project.site_dir, f"topics/{topics[at]['id']}.html")
+        nav = soup.select_one("nav.md-nav--primary")
+        listed = [a["href"] for a in nav.select(":scope > ul > li > a, .md-nav__container > a")]
+        ids = [h.removesuffix(".html") for h in listed]
+        assert [i for i in ids if i in {t["id"] for t in topics}] == [
+            topics[i]["id"] for i in shown
+        ]
+        more = nav.select_one(":scope > ul > li > a.gg-nav__more")
+        assert more["href"] == "../index.html#topics"
+        label = SITE["languages"]["ro"]["labels"]["all_topics"]
+        assert words(more.get_text()) == f"{label} ({len(topics)})"
+        home = soup_of(project.site_dir, "index.html")
+        assert home.select_one("article h2#topics")
+
+
+def test_no_page_carries_more_navigation_than_one_window_of_topics_and_one_of_guides(
     large_site: tuple[Project, str],
 ) -> None:
     project, _ = large_site
     topics = topics_of(project)
     slugs = {slug for topic in topics for slug in topic["guides"]}
     pages = ["index.html", "glossary.html", *(f"topics/{t['id']}.html" for t in topics)]
+    own = ("logo", "home", "glossary", "all guides of the topic", "all topics")
     for name in [*pages, *(f"{slug}.html" for slug in sorted(slugs))]:
         links = nav_links(soup_of(project.site_dir, name))
         targets = [posixpath.normpath(posixpath.join(posixpath.dirname(name), h)) for h in links]
-        guide_links = [t for t in targets if t.removesuffix(".html") in slugs]
-        assert len(guide_links) <= WINDOW, name
-        own = ("index.html", "index.html", "glossary.html", "topics/…: all guides")
-        assert len(links) <= len(topics) + WINDOW + len(own), name
+        assert len([t for t in targets if t.removesuffix(".html") in slugs]) <= WINDOW, name
+        assert len(links) <= 2 * WINDOW + len(own), name
+
+
+@pytest.mark.parametrize(
+    ("active", "expected"),
+    [(None, range(0, 15)), (3, range(0, 15)), (20, range(13, 28)), (39, range(25, 40))],
+)
+def test_the_window_centres_on_the_active_item(active: int | None, expected: range) -> None:
+    items = [SimpleNamespace(active=index == active) for index in range(40)]
+    assert window(items, NAV_WINDOW) == [items[index] for index in expected]
