@@ -168,6 +168,7 @@ def build(
             results = build_versions(jobs, work / "site")
         keys = {path: key for result in results for path, key in result.keys.items()}
         reused = frozenset(keys).difference(*(result.rendered for result in results))
+        log.info("reused %d of %d pages from the current site", len(reused), len(keys))
         if with_variants:
             with timings.stage("variants"):
                 write_variants(work / "site", previous, reused)

@@ -99,6 +99,12 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def _portable(settings: dict[str, Any]) -> dict[str, Any]:
+    """Return the settings without the project's folders, so that keys survive a move."""
+    theme = {k: v for k, v in settings["theme"].items() if k != "custom_dir"}
+    return {**{k: v for k, v in settings.items() if k != "docs_dir"}, "theme": theme}
+
+
 def _place(files: Files, job: VersionBuild, config: MkDocsConfig) -> None:
     """Put the version's pages below its prefix; leave the theme's files to the default one."""
     for file in list(files):
@@ -206,7 +212,7 @@ def build_version(job: VersionBuild) -> VersionResult:
         shared = digest(
             CACHE_VERSION,
             job.theme_digest,
-            job.settings,
+            _portable(job.settings),
             package_version("mkdocs-material"),
             [(p.file.src_uri, p.meta) for p in pages],
         )

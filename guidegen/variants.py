@@ -1,22 +1,25 @@
 """The four published versions: originals rendered by MkDocs, diacritic-free variants derived.
 
-A variant page is its original's built HTML with every text folded and its links moved into
-the variant's folder. Building the variants through MkDocs as well doubled MkDocs' time; this
-costs a few milliseconds a page (see README, Performance).
+A variant page is its original's built HTML, read with an HTML parser, with every text a
+reader sees folded and its links moved into the variant's folder. Building the variants
+through MkDocs as well doubled MkDocs' time; this costs a few milliseconds a page.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import posixpath
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
 
 import yaml
 
+from guidegen.errors import GuidegenError
 from guidegen.fold import fold
 from guidegen.model import Content
 from guidegen.render import attr
@@ -36,15 +39,32 @@ from guidegen.structure import (
     version_of,
 )
 
-_URL = re.compile(r'(?P<attr>href|src)="(?P<url>[^"]*)"')
-"""A link target in built HTML."""
-_URL_SAFE = "".join(chr(code) for code in range(33, 127))
-"""Printable ASCII: everything but non-ASCII letters stays as written in a link target."""
-_SWITCH = 'data-gg-version="'
-"""Marks a version switcher link (just before its href), which is never remapped."""
-_BASE = re.compile(r'"base": "(?P<url>[^"]*)"')
-_OG_ALTERNATE = re.compile(r'<meta property="og:locale:alternate" content="[^"]*">')
-_CURRENT = ' aria-current="page"'
+SWITCHER_MARK = "data-gg-version"
+"""Marks a version switcher link (partials/alternate.html): its target is never remapped."""
+CONFIG_ID = "__config"
+"""The id of the script that holds Material's configuration (base path, UI texts)."""
+OG_ALTERNATE = "og:locale:alternate"
+"""Open Graph's list of the other languages of a page, which a variant does not carry."""
+_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|(?P<open><(?P<raw>script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)(?P<body>.*?)"
+    r"(?P<close></(?P=raw)\s*>)"
+    r"|<(?P<tag>[a-zA-Z][^\s/>]*)"
+    r"(?=(?:[^>\"']|\"[^\"]*\"|'[^']*')*?\s(?:href|src|data-gg-version|property)\s*=)"
+    r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.S | re.I,
+)
+"""What the derivation handles itself: a comment, a raw-text element (script, style), or a
+start tag with a link target, a switcher mark or an Open Graph property (quoted values may
+hold '>'). Everything between (text and other tags) is folded as a whole: its attribute
+values are text a reader sees, its names are ASCII."""
+_TAG_NAME = re.compile(r"/?[a-zA-Z][^\s/>]*")
+_ATTRIBUTE = re.compile(
+    r"(?P<name>[^\s\"'<>/=]+)(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?"
+)
+"""One attribute of a start tag: a name, optionally with a value (quoted or bare)."""
+LINK_ATTRIBUTES = frozenset({"href", "src"})
+"""Attributes whose value is a link target, moved into the variant's folder."""
 
 
 def _meta(page: Page, version: Version, content: Content) -> dict:
@@ -107,9 +127,7 @@ def relinker(source: str) -> Callable[[str, bool], str]:
     """Return a memoised function re-pointing relative links of pages in source's folder.
 
     The function takes a link target and whether it may move into the variant folder (switcher
-    links may not); pages of one folder share their links, so each is worked out once. A
-    target with non-ASCII letters comes back percent-encoded (the same URL, as browsers read
-    it), so that folding the page's text cannot touch it.
+    links may not); pages of one folder share their links, so each is worked out once.
     """
     folder = posixpath.dirname(source)
     dest_folder = posixpath.dirname(variant_path(source)) or "."
@@ -117,8 +135,6 @@ def relinker(source: str) -> Callable[[str, bool], str]:
 
     @functools.cache
     def relink(target: str, remap: bool) -> str:
-        if not target.isascii():
-            return relink(quote(target, safe=_URL_SAFE), remap)
         if not target or target.startswith(("#", "/", "data:", "mailto:")) or "://" in target:
             return target
         path, sep, fragment = target.partition("#")
@@ -132,23 +148,137 @@ def relinker(source: str) -> Callable[[str, bool], str]:
     return relink
 
 
+def _fold_strings(value: Any) -> Any:
+    """Fold every string inside JSON data."""
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list):
+        return [_fold_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _fold_strings(item) for key, item in value.items()}
+    return value
+
+
+@dataclass
+class _Found:
+    """What the derivation of one page found of the theme's markers."""
+
+    switchers: int = 0
+    configs: int = 0
+
+
+class _Variant:
+    """Copy an original page token by token into its variant (an HTML tokenizer).
+
+    The page is split into comments, raw-text elements (script, style), tags (with their
+    quoted attribute values) and the text between them. Only these change: the text a reader
+    sees (text and attribute values) is folded; og:locale:alternate is dropped; link targets
+    (href, src) move into the variant's folder, except on the version switcher's links
+    (marked data-gg-version in partials/alternate.html), which also say which version is
+    current; Material's configuration (script#__config) gets the variant's base and folded UI
+    texts. Other scripts, styles and comments stay byte for byte.
+    """
+
+    def __init__(self, source: str, relink: Callable[[str, bool], str]) -> None:
+        """Prepare to derive the variant of the page at source (a path below the site root)."""
+        self.variant = Version(version_of(source).lang, True)
+        self.root = posixpath.relpath(".", posixpath.dirname(variant_path(source)) or ".")
+        self.relink = relink
+        self.found = _Found()
+
+    def derive(self, html: str) -> str:
+        """Return the variant of a whole page."""
+        out = []
+        position = 0
+        for token in _TOKEN.finditer(html):
+            out.append(fold(html[position : token.start()]))
+            position = token.end()
+            if token["tag"]:
+                out.append(self._tag(token["tag"].lower(), token[0]))
+            elif token["raw"]:
+                out.append(self._raw(token))
+            else:
+                out.append(token[0])
+        out.append(fold(html[position:]))
+        return "".join(out)
+
+    def _raw(self, token: re.Match[str]) -> str:
+        """Copy a script or style; rewrite Material's configuration for the variant."""
+        attrs = _attributes(token["open"])
+        if token["raw"].lower() != "script" or dict(attrs).get("id") != CONFIG_ID:
+            opening = self._tag(token["raw"].lower(), token["open"])
+            return opening + token[0][len(token["open"]) :]
+        self.found.configs += 1
+        config = json.loads(token["body"])
+        if not str(config.get("base", "")).startswith("/"):
+            config["base"] = self.root
+        config["translations"] = _fold_strings(config.get("translations"))
+        return f"{token['open']}{json.dumps(config, sort_keys=True)}{token['close']}"
+
+    def _tag(self, tag: str, raw: str) -> str:
+        """Copy a start tag, rebuilt only when one of its attributes changes."""
+        attrs = _attributes(raw)
+        names = dict(attrs)
+        if tag == "meta" and names.get("property") == OG_ALTERNATE:
+            return ""  # a variant stays out of the originals' Open Graph cluster
+        switch = names.get(SWITCHER_MARK)
+        self.found.switchers += switch is not None
+        rebuilt: list[tuple[str, str | None]] = []
+        for name, value in attrs:
+            if value is None or name == SWITCHER_MARK:
+                rebuilt.append((name, value))
+            elif name in LINK_ATTRIBUTES:
+                rebuilt.append((name, self.relink(value, switch is None)))
+            elif name != "aria-current" or switch is None:
+                rebuilt.append((name, fold(value)))
+            if name == SWITCHER_MARK and value == self.variant.locale:
+                rebuilt.append(("aria-current", "page"))
+        if rebuilt == attrs:
+            return raw
+        text = "".join(f" {n}" if v is None else f" {n}={_quoted(v)}" for n, v in rebuilt)
+        return f"<{tag}{text}{' /' if raw.endswith('/>') else ''}>"
+
+
+def _quoted(value: str) -> str:
+    """Quote an attribute value as written: double quotes unless it holds one."""
+    return f"'{value}'" if '"' in value else f'"{value}"'
+
+
+def _attributes(tag: str) -> list[tuple[str, str | None]]:
+    """Return a start tag's attributes in order, values as written (still escaped)."""
+    inside = tag[1:-1].rstrip("/")
+    name_end = _TAG_NAME.match(inside)
+    rest = inside[name_end.end() if name_end else 0 :]
+    return [
+        (m["name"].lower(), next((v for v in m.group("dq", "sq", "bare") if v is not None), None))
+        for m in _ATTRIBUTE.finditer(rest)
+    ]
+
+
+def _derive(html: str, source: str, relink: Callable[[str, bool], str]) -> tuple[str, _Found]:
+    """Derive a whole page; return the variant and what it found of the theme's markers."""
+    variant = _Variant(source, relink)
+    return variant.derive(html), variant.found
+
+
 def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | None = None) -> str:
     """Derive a variant page from its original's HTML: texts folded, links kept in the variant."""
-    relink = relink or relinker(source)
-    dest = variant_path(source)
-    variant = Version(version_of(source).lang, True)
-    html = _OG_ALTERNATE.sub("", html).replace(_CURRENT, "")
-    marker = f'data-gg-version="{variant.locale}" '
-    html = html.replace(marker, marker + _CURRENT.strip() + " ")
+    return _derive(html, source, relink or relinker(source))[0]
 
-    def link(match: re.Match[str]) -> str:
-        start = match.start()
-        switch = match.string.rfind(_SWITCH, start - 40, start) >= 0
-        return f'{match["attr"]}="{relink(match["url"], not switch)}"'
 
-    html = fold(_URL.sub(link, html))
-    root = posixpath.relpath(".", posixpath.dirname(dest) or ".")
-    return _BASE.sub(lambda m: m[0] if m["url"].startswith("/") else f'"base": "{root}"', html)
+def _check_markers(derived: _Found, source: str) -> None:
+    """Fail loudly when a page lacks what the derivation expects from the theme overrides."""
+    if derived.switchers < len(VERSIONS):
+        raise GuidegenError(
+            f"variants: {source} has {derived.switchers} version switcher links marked "
+            f"{SWITCHER_MARK} (expected {len(VERSIONS)}): the theme no longer renders "
+            "templates/overrides/partials/alternate.html as expected; restore the marker"
+        )
+    if derived.configs != 1:
+        raise GuidegenError(
+            f'variants: {source} has no <script id="{CONFIG_ID}"> (Material\'s configuration): '
+            "the theme changed; the variant's base path cannot be set"
+        )
 
 
 def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> int:
@@ -173,6 +303,8 @@ def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> in
             shutil.copyfile(old, target)
             continue
         relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
-        target.write_text(variant_html(page.read_text("utf-8"), source, relink), "utf-8")
+        text, found = _derive(page.read_text("utf-8"), source, relink)
+        _check_markers(found, source)
+        target.write_text(text, "utf-8")
         derived += 1
     return derived

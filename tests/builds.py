@@ -54,3 +54,11 @@ def run_guidegen(
         env=guidegen_env(**env),
         check=False,
     )
+
+
+def built_mini_project(target: Path) -> Path:
+    """Create the mini fixture project in target and build it; return its root."""
+    mini_project(target)
+    result = run_guidegen(target, "build")
+    assert result.returncode == 0, result.stderr
+    return target

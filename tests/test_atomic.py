@@ -15,7 +15,13 @@ import pytest
 
 from guidegen.project import Project
 from guidegen.write import replace_dir
-from tests.builds import guidegen_command, guidegen_env, mini_project, run_guidegen, snapshot
+from tests.builds import (
+    built_mini_project,
+    guidegen_command,
+    guidegen_env,
+    run_guidegen,
+    snapshot,
+)
 
 STAGING = ".site-staging-*"
 """The work folders of builds (one per running build), next to site/."""
@@ -29,11 +35,7 @@ def leftovers(project: Project) -> list[Path]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fixture project with a finished site/, to copy for each test."""
-    root = tmp_path_factory.mktemp("built")
-    mini_project(root)
-    result = run_guidegen(root, "build")
-    assert result.returncode == 0, result.stderr
-    return root
+    return built_mini_project(tmp_path_factory.mktemp("built"))
 
 
 @pytest.fixture

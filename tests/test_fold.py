@@ -46,13 +46,16 @@ def test_variant_links_move_into_the_variant_folder() -> None:
         '<a href="b.html#s">b</a> <link href="../assets/x.css">'
         ' <a data-gg-version="ro" href="a.html">ro</a>'
         ' <a data-gg-version="ro-Latn" href="../ro-Latn/guides/a.html">ro-Latn</a>'
-        ' <a href="../pl/guides/a.html">pl</a> <script>{"base": ".."}</script>'
+        ' <a href="../pl/guides/a.html">pl</a>'
+        ' <script id="__config" type="application/json">{"base": ".."}</script>'
     )
     assert variant_html(html, "guides/a.html") == (
         '<a href="b.html#s">b</a> <link href="../../assets/x.css">'
         ' <a data-gg-version="ro" href="../../guides/a.html">ro</a>'
         ' <a data-gg-version="ro-Latn" aria-current="page" href="a.html">ro-Latn</a>'
-        ' <a href="../../pl/guides/a.html">pl</a> <script>{"base": "../.."}</script>'
+        ' <a href="../../pl/guides/a.html">pl</a>'
+        ' <script id="__config" type="application/json">'
+        '{"base": "../..", "translations": null}</script>'
     )
 
 

@@ -1,0 +1,122 @@
+"""A build that reuses the previous build's pages gives exactly the site a clean build gives."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from guidegen.project import Project
+from tests.builds import built_mini_project, run_guidegen, snapshot
+
+ALPHA_RO = Path("content") / "ro" / "alpha.yaml"
+ALPHA_PL = Path("content") / "pl" / "alpha.yaml"
+SITE_YAML = Path("data") / "site.yaml"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project, built once (site/ and build/ with its cache)."""
+    return built_mini_project(tmp_path_factory.mktemp("built"))
+
+
+def replace(root: Path, path: Path, old: str, new: str) -> None:
+    """Replace text in a project file, failing when the text is not there."""
+    text = (root / path).read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    (root / path).write_text(text.replace(old, new, 1), "utf-8")
+
+
+def edit_text(root: Path) -> None:
+    """Change a sentence of one guide."""
+    replace(root, ALPHA_RO, "Vei ști ce să măsori.", "Vei ști ce să măsori mâine.")
+
+
+def change_title(root: Path) -> None:
+    """Change the title of one guide, which the navigation of other pages shows."""
+    replace(root, ALPHA_RO, "title: Loialitatea în Łódź", "title: Fidelitatea în Łódź")
+
+
+def add_guide(root: Path) -> None:
+    """Add a guide in both languages to the topic."""
+    for source in (ALPHA_RO, ALPHA_PL):
+        text = (root / source).read_text("utf-8")
+        text = re.sub(r"^title: (.*)$", r"title: \1 (gamma)", text, count=1, flags=re.M)
+        (root / source.with_name("gamma.yaml")).write_text(text, "utf-8")
+    replace(root, SITE_YAML, "guides: [alpha, beta]", "guides: [alpha, beta, gamma]")
+
+
+def delete_guide(root: Path) -> None:
+    """Delete the guide add_guide added (the previous build had it)."""
+    for source in (ALPHA_RO, ALPHA_PL):
+        (root / source.with_name("gamma.yaml")).unlink()
+    replace(root, SITE_YAML, "guides: [alpha, beta, gamma]", "guides: [alpha, beta]")
+
+
+def change_theme(root: Path) -> None:
+    """Change a theme override every page uses."""
+    replace(
+        root,
+        Path("templates/overrides/main.html"),
+        "{% block extrahead %}",
+        "{% block extrahead %}<!-- x -->",
+    )
+
+
+def nothing(root: Path) -> None:
+    """Change nothing."""
+
+
+def build(root: Path) -> str:
+    """Build the project (with -v, so the reused pages are reported); return its messages."""
+    result = run_guidegen(root, "-v", "build")
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def reused(messages: str) -> tuple[int, int]:
+    """Return how many pages the build reused, of how many."""
+    found = re.search(r"reused (\d+) of (\d+) pages", messages)
+    assert found, messages
+    return int(found[1]), int(found[2])
+
+
+@pytest.mark.parametrize(
+    ("prepare", "change", "some_reused"),
+    [
+        (nothing, edit_text, True),
+        (nothing, change_title, True),
+        (nothing, add_guide, False),
+        (add_guide, delete_guide, False),
+        (nothing, change_theme, False),
+        (nothing, nothing, True),
+    ],
+    ids=["edit", "title", "new-guide", "deleted-guide", "theme", "no-change"],
+)
+def test_an_incremental_build_equals_a_clean_build(
+    built: Path,
+    tmp_path: Path,
+    prepare: Callable[[Path], None],
+    change: Callable[[Path], None],
+    some_reused: bool,
+) -> None:
+    root = tmp_path / "incremental"
+    shutil.copytree(built, root)
+    if prepare is not nothing:
+        prepare(root)
+        build(root)
+    before = snapshot(Project(root).site_dir)
+    change(root)
+    count, total = reused(build(root))
+    assert (count > 0) == some_reused, (count, total)
+    if change is nothing:
+        assert count == total
+    incremental = snapshot(Project(root).site_dir)
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
+    build(clean)
+    assert incremental == snapshot(Project(clean).site_dir)
+    assert (incremental == before) == (change is nothing)
