@@ -89,8 +89,12 @@ class PageLog:
             self.errors.append(message.text)
 
     def failed(self, request: Request) -> None:
-        """Keep failed requests to the site under test."""
-        if request.url.startswith(self.base):
+        """Keep failed requests to the site under test.
+
+        Not those the browser dropped itself (net::ERR_ABORTED): the favicon, which Chromium
+        asks for after the load event, when the test has moved on to the next page.
+        """
+        if request.url.startswith(self.base) and request.failure != "net::ERR_ABORTED":
             self.errors.append(f"failed request {request.url}: {request.failure}")
 
 

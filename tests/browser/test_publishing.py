@@ -104,7 +104,7 @@ def test_an_old_address_served_elsewhere_opens_the_guide_at_the_same_section(
     visit: tuple[Page, Traffic], preview: str, prefix: str
 ) -> None:
     page, traffic = visit
-    page.goto(f"{preview}{prefix}alpha-old.html#zrodlo-problemow")
+    page.goto(f"{preview}{prefix}alpha-old.html#zrodlo-problemow", wait_until="commit")
     page.wait_for_url(f"{preview}{prefix}alpha.html#zrodlo-problemow")
     page.wait_for_load_state("networkidle")
     assert page.locator("#zrodlo-problemow").is_visible()
@@ -126,8 +126,9 @@ def test_a_missing_address_at_any_depth_shows_the_not_found_page_of_its_version(
 ) -> None:
     """GitHub Pages answers any missing address with the root 404.html, at that address."""
     page, traffic = visit
-    page.goto(host + missing)
-    page.wait_for_url(host + landing, wait_until="networkidle")
+    page.goto(host + missing, wait_until="commit")
+    page.wait_for_url(host + landing)
+    page.wait_for_load_state("networkidle")
     assert page.locator("article h1").inner_text().startswith(heading)
     assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "sticky"
     home = page.locator("article p a").last.get_attribute("href")
