@@ -1,8 +1,9 @@
 """Benchmark guidegen: synthetic sites of N guides per language, built the way users build.
 
-`make bench BENCH_ARGS='--guides 10 100'` (default: 10 100 1000). Each size runs in its own
-process so that peak memory is that size's own. The synthetic content clones the shipped
-guides (both languages, real templates and data) under new slugs. Writes bench/RESULTS.md.
+`make bench BENCH_ARGS='--guides 12 100'` (default: 12 100 1000; the shipped site has 12
+guides). Each size runs in its own process so that peak memory is that size's own. The
+synthetic content clones the shipped guides (both languages, real templates and data) under
+new slugs. Writes bench/RESULTS.md.
 Everything is reported as measured and as ratios within this run; nothing is asserted.
 """
 
@@ -31,10 +32,12 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from guidegen import postbuild  # noqa: E402
-from guidegen.build import Timings, build  # noqa: E402
+from bench import baselines  # noqa: E402
+from guidegen import postbuild, site  # noqa: E402
+from guidegen.build import Timings, build, check  # noqa: E402
 from guidegen.model import LANGS  # noqa: E402
 from guidegen.project import Project  # noqa: E402
+from guidegen.render import computed_values  # noqa: E402
 
 SEARCH_STAGE = "search (in post-build)"
 EXTERNAL_STAGES = ("mkdocs", SEARCH_STAGE)
@@ -208,13 +211,30 @@ def search_download(site: Path, lang: str = LANGS[0]) -> dict[str, int]:
     }
 
 
+def navigation(project: Project) -> dict[str, list[Any]]:
+    """Return guidegen's navigation of each language, for the Material baseline."""
+    content, _ = check(project)
+    assert content is not None
+    values = computed_values(content)
+    return {lang: site.navigation(content, lang, values) for lang in LANGS}
+
+
+def site_bytes(folder: Path) -> int:
+    """Return the bytes of every file below folder."""
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
 def measure(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
-    """Run every measurement of one size; return the figures."""
+    """Run every measurement of one size; return the figures.
+
+    guidegen: a full build from nothing, a rebuild with nothing changed, a rebuild after one
+    guide changed. Then the baselines from nothing on the Markdown guidegen generated.
+    """
     root = Path(tempfile.mkdtemp(prefix=f"guidegen-bench-{guides}-", dir=keep))
     project = make_project(source, root, guides)
+    load = os.getloadavg()[0]
     full = timed_build(project, clean=True)
-    without = timed_build(project, clean=True, with_variants=False)
-    full_again = timed_build(project, clean=True)
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     unchanged = timed_build(project, clean=False)
     touch_one_guide(project)
     one_file = timed_build(project, clean=False)
@@ -222,14 +242,17 @@ def measure(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
         "guides": guides,
         "pages": sum(1 for _ in project.site_dir.rglob("*.html")),
         "full": full,
-        "full_again": full_again,
-        "without_variants": without,
         "no_change": unchanged,
         "one_file": one_file,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_child_mb": peak_children,
+        "site_bytes": site_bytes(project.site_dir),
         "page": page_weight(project.site_dir),
         "search": search_download(project.site_dir),
+        "material": baselines.material(project, navigation(project), root / "material"),
+        "hugo": baselines.hugo(project, root / "hugo"),
     }
+    result["load"] = (load, os.getloadavg()[0])
     if keep is None:
         shutil.rmtree(root)
     return result
@@ -301,16 +324,22 @@ def table(results: list[dict[str, Any]]) -> list[str]:
         )
     lines += [
         "",
-        "| guides | without variants | variants' extra cost | 2nd full build | no-change rebuild "
-        "| one-file-change rebuild | peak memory |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| guides | guidegen full build (4 versions + search) | plain Material + static-i18n "
+        "(ro, pl) | guidegen ÷ Material | Hugo (4 languages) | guidegen ÷ Hugo "
+        "| no-change rebuild | one-guide-changed rebuild | peak memory: guidegen / largest child "
+        "/ Material / Hugo | site size |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        full, without = r["full"]["total"], r["without_variants"]["total"]
+        full, mat, hugo = r["full"]["total"], r["material"], r["hugo"]
         lines.append(
-            f"| {r['guides']} | {without:.2f} s | {(full - without) / without:+.0%} | "
-            f"{r['full_again']['total'] / full:.2f}× | {r['no_change']['total'] / full:.2f}× | "
-            f"{r['one_file']['total'] / full:.2f}× | {r['peak_rss_mb']:,.0f} MB |"
+            f"| {r['guides']} | {full:.2f} s ({r['pages']} pages) | {mat['total']:.2f} s "
+            f"({mat['pages']} pages) | {full / mat['total']:.2f} | {hugo['total']:.2f} s "
+            f"({hugo['pages']} pages) | {full / hugo['total']:.1f} | "
+            f"{r['no_change']['total']:.2f} s ({r['no_change']['total'] / full:.0%}) | "
+            f"{r['one_file']['total']:.2f} s ({r['one_file']['total'] / full:.0%}) | "
+            f"{r['peak_rss_mb']:,.0f} / {r['peak_child_mb']:,.0f} / {mat['peak_mb']:,.0f} / "
+            f"{hugo['peak_mb']:,.0f} MB | {r['site_bytes'] / 1e6:,.0f} MB |"
         )
     lines += [
         "",
@@ -338,7 +367,12 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             "",
             f"- Date: {now}",
             f"- Machine: {machine()}",
-            f"- Command: `{command}`",
+            f"- Command: `{command}` (`make bench` runs it with the default sizes; "
+            "`python bench/serve_reload.py --guides N` measures save-to-reload in "
+            "`guidegen serve`)",
+            "- Load average (1 min) at the start and end of each size: "
+            + ", ".join(f"{r['guides']}: {r['load'][0]:.1f} → {r['load'][1]:.1f}" for r in results)
+            + " (the machine is shared: figures within one run compare, across runs less so)",
             f"- Sizes run: {', '.join(str(r['guides']) for r in results)} guides per language "
             "(each guide in ro and pl; 4 versions of every page with the variants)",
             "",
@@ -349,9 +383,14 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             "build; guidegen's own share counts every stage except "
             f"{' and '.join(EXTERNAL_STAGES)} (Pagefind's indexing with guidegen's preparation "
             "of the pages for it, timed out of post-build). "
-            "The variants' extra cost compares full builds with and without variants. Rebuilds "
-            "and the second full build are ratios to the first full build. Peak memory is the "
-            "build process's maximum resident set. The search download is an upper bound for one "
+            "Rebuilds run on the full build's build/ (its cache) and site/, and are given as "
+            "shares of the full build. The baselines are built from nothing, each in its own "
+            "process, on the Markdown guidegen generated for the same guides "
+            "(bench/baselines.py): plain Material + mkdocs-static-i18n for ro and pl with "
+            "guidegen's navigation (no variants, no search), and Hugo with one minimal template "
+            "in four languages. Peak memory: guidegen's build process, its largest child "
+            "(a MkDocs worker or Pagefind; their sum bounds the whole tree), and each baseline's "
+            "process. The search download is an upper bound for one "
             f"Romanian query: UI texts, engine, WebAssembly, metadata, the largest index chunk and "
             f"the "
             f"{RESULTS_SHOWN} largest fragments. The page weight is the median Romanian guide page "
@@ -373,8 +412,8 @@ def main(argv: list[str] | None = None) -> int:
         "--guides",
         type=int,
         nargs="+",
-        default=[10, 100, 1000],
-        help="sizes to run, in guides per language (default: 10 100 1000)",
+        default=[12, 100, 1000],
+        help="sizes to run, in guides per language (default: 12 100 1000)",
     )
     parser.add_argument(
         "--source",

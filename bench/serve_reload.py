@@ -2,7 +2,8 @@
 
 Starts `guidegen serve` on a temporary copy of the project, opens a guide in headless
 Chromium, then saves a changed title several times and measures from each save until the
-reloaded page shows it. Run: `python bench/serve_reload.py [--saves N]`.
+reloaded page shows it. Run: `python bench/serve_reload.py [--saves N] [--guides N]`
+(--guides: the bench's synthetic content of that many guides instead of the shipped site).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.run import make_project  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.conftest import copy_project, free_port  # noqa: E402
 
@@ -45,9 +47,16 @@ def main() -> int:
     """Measure and print each save-to-reload time and their median."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=5)
+    parser.add_argument(
+        "--guides", type=int, help="clone the guides up to this many (bench/run.py's content)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        project = copy_project(REPO, Path(folder))
+        project = (
+            make_project(REPO, Path(folder), args.guides)
+            if args.guides
+            else copy_project(REPO, Path(folder))
+        )
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "guidegen", "--root", folder, "serve",
