@@ -137,6 +137,7 @@ def build(
     strict: bool = False,
     site_url: str | None = None,
     with_variants: bool = True,
+    defer_search: bool = False,
     timings: Timings | None = None,
     on_problems: Callable[[list[Problem]], None] = lambda problems: None,
 ) -> Path:
@@ -144,8 +145,8 @@ def build(
 
     Content is checked first (writing nothing); then one build at a time per project (a lock
     in build/) works in its own folder next to site/, which trades places with site/ at the
-    end. Pages whose inputs did not change are
-    reused from the current site (see pages.py).
+    end. Pages whose inputs did not change are reused from the current site (see pages.py).
+    With defer_search the current search index is kept (search.refresh_index catches up).
     """
     timings = timings or Timings()
     restore_interrupted_swap(project.site_dir)
@@ -183,6 +184,7 @@ def build(
             previous=previous,
             reused=reused,
             state=manifest.get("state", {}),
+            defer_search=defer_search,
         )
         with timings.stage("post-build"):
             state = postbuild.run(built)

@@ -44,6 +44,8 @@ class BuiltSite:
     """Original pages (paths below the site root) whose HTML is the same as in previous."""
     state: dict[str, Any]
     """What each step returned the last time the current site was built."""
+    defer_search: bool = False
+    """Keep the current search index for now (serve refreshes it after the reload)."""
 
 
 def _environment(project: Project) -> jinja2.Environment:

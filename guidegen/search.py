@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -26,8 +27,9 @@ import yaml
 
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
+from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
-from guidegen.write import die_with_parent, write_atomic
+from guidegen.write import build_lock, die_with_parent, replace_dir, work_folder, write_atomic
 
 if TYPE_CHECKING:
     from guidegen.postbuild import BuiltSite
@@ -253,11 +255,26 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
-def index_site(site: BuiltSite) -> str:
+def _pagefind(site_dir: Path, documents: Path) -> None:
+    """Run Pagefind on the documents into site_dir's bundle and tidy the bundle."""
+    try:
+        _index(site_dir, documents)
+    except (OSError, subprocess.SubprocessError) as error:
+        details = getattr(error, "stderr", "") or error
+        raise GuidegenError(
+            f"search: Pagefind could not index the site ({details}); "
+            "check that pagefind[bin] is installed (make build)"
+        ) from error
+    _remove_unused(site_dir / BUNDLE)
+    _sort_entry(site_dir / BUNDLE)
+
+
+def index_site(site: BuiltSite) -> str | None:
     """Build the search bundle of a freshly built site; return the digest of what it indexed.
 
     When the pages' search documents are those of the current site's bundle, the bundle is
-    copied instead of running Pagefind again.
+    copied instead of running Pagefind again. With site.defer_search the current bundle is
+    copied as it is (None: it may be behind) and refresh_index() catches up later.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site.project.templates_dir / "search"),
@@ -268,18 +285,27 @@ def index_site(site: BuiltSite) -> str:
     indexed = _folder_digest(documents)
     bundle = site.site_dir / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    if indexed == site.state.get("search") and (site.previous / BUNDLE / ENTRY).is_file():
+    current = (site.previous / BUNDLE / ENTRY).is_file()
+    if current and (site.defer_search or indexed == site.state.get("search")):
         shutil.copytree(site.previous / BUNDLE, bundle)
     else:
-        try:
-            _index(site.site_dir, documents)
-        except (OSError, subprocess.SubprocessError) as error:
-            details = getattr(error, "stderr", "") or error
-            raise GuidegenError(
-                f"search: Pagefind could not index the site ({details}); "
-                "check that pagefind[bin] is installed (make build)"
-            ) from error
-        _remove_unused(bundle)
-        _sort_entry(bundle)
+        _pagefind(site.site_dir, documents)
     _write_ui_settings(site.project.templates_dir, site.site_dir)
-    return indexed
+    return None if site.defer_search and indexed != site.state.get("search") else indexed
+
+
+def refresh_index(project: Project, site_dir: Path) -> None:
+    """Bring a served site's search bundle up to date with build/search, in one swap.
+
+    Runs under the build lock, after a build that deferred its search; the pages are served
+    meanwhile with the previous bundle.
+    """
+    with build_lock(project.build_dir), work_folder(site_dir) as work:
+        _pagefind(work, project.build_dir / "search")
+        settings = site_dir / UI_SETTINGS
+        if settings.is_file():
+            shutil.copyfile(settings, work / UI_SETTINGS)
+        if (site_dir / BUNDLE).is_dir():
+            replace_dir(work / BUNDLE, site_dir / BUNDLE)
+        else:
+            os.replace(work / BUNDLE, site_dir / BUNDLE)

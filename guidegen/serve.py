@@ -6,12 +6,14 @@ import shutil
 import socket
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
+from guidegen import search
 from guidegen.build import build
 from guidegen.errors import GuidegenError, Problem
 from guidegen.project import Project
@@ -49,13 +51,20 @@ class Builder:
 
     project: PreviewProject
     site_url: str
+    searches: ThreadPoolExecutor
+    """Brings the search index up to date after each reload, one at a time."""
 
     def __call__(self) -> None:
-        """Build once and report the time or the problems."""
+        """Build once (search catching up afterwards) and report the time or the problems."""
         start = time.perf_counter()
         problems: list[Problem] = []
         try:
-            build(self.project, site_url=self.site_url, on_problems=problems.extend)
+            build(
+                self.project,
+                site_url=self.site_url,
+                defer_search=True,
+                on_problems=problems.extend,
+            )
         except GuidegenError as error:
             _say(as_text(error.problems) or f"error: {error}")
             _say("the preview keeps the last good version: fix the problems above and save")
@@ -67,6 +76,14 @@ class Builder:
             _say(f"error: {file_error(self.project.root, error)}")
             return
         _say(as_text(problems) + f"rebuilt in {time.perf_counter() - start:.2f} s")
+        self.searches.submit(self.refresh_search)
+
+    def refresh_search(self) -> None:
+        """Re-index the preview's search, saying so only when it fails."""
+        try:
+            search.refresh_index(self.project, self.project.site_dir)
+        except (GuidegenError, OSError) as error:
+            _say(f"error: the preview's search is not up to date: {error}")
 
 
 def _check_free(host: str, port: int) -> None:
@@ -87,7 +104,8 @@ def serve(project: Project, host: str, port: int) -> None:
         ) from None
     preview = PreviewProject(project.root)
     url = f"http://{host}:{port}/"
-    builder = Builder(preview, url)
+    searches = ThreadPoolExecutor(max_workers=1)
+    builder = Builder(preview, url, searches)
     builder()
     preview.site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(
@@ -105,4 +123,5 @@ def serve(project: Project, host: str, port: int) -> None:
         server.serve()
     finally:
         server.shutdown()
+        searches.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(preview.site_dir, ignore_errors=True)

@@ -126,3 +126,14 @@ def test_a_broken_save_keeps_the_last_good_site_until_the_next_good_save(
     retitle(file, "Recuperat după eroare")
     preview.wait_for(lambda: preview.page_has("", "Recuperat după eroare"), "the recovery")
     assert "Traceback" not in preview.log.read_text("utf-8")
+
+
+def test_search_catches_up_after_the_reload(preview: Preview) -> None:
+    entry = preview.root / ".site-preview" / "pagefind" / "pagefind-entry.json"
+    preview.wait_for(entry.is_file, "the first search index")
+    preview.wait_for(lambda: "rebuilt in" in preview.log.read_text("utf-8"), "the first build")
+    before = entry.read_text("utf-8")
+    retitle(preview.root / "content" / "ro" / "alpha.yaml", "Cuvântul zăpăcitor de căutat")
+    preview.wait_for(lambda: preview.page_has("alpha.html", "zăpăcitor"), "the reloaded page")
+    preview.wait_for(lambda: entry.read_text("utf-8") != before, "the search index to catch up")
+    assert "Traceback" not in preview.log.read_text("utf-8")
