@@ -180,7 +180,8 @@ def build(
             content=content,
             site_dir=work / "site",
             pages=pages,
-            site_url=jobs[0].settings["site_url"] or "",
+            # As MkDocs reads it: configure-pages reports the address without the final slash.
+            site_url=(jobs[0].settings["site_url"] or "").rstrip("/") + "/",
             previous=previous,
             reused=reused,
             state=manifest.get("state", {}),
