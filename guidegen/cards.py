@@ -22,6 +22,7 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
+from guidegen.errors import GuidegenError
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.structure import Page, Version, card, is_original
@@ -80,7 +81,13 @@ class Fonts:
         self.loaded: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
         digest = hashlib.sha256()
         for name in (style.title_font, style.name_font):
-            digest.update((folder / name).read_bytes())
+            try:
+                digest.update((folder / name).read_bytes())
+            except OSError as error:
+                raise GuidegenError(
+                    f"cards: cannot read the font {folder / name} ({error.strerror}); "
+                    "restore templates/cards/ from the repository"
+                ) from None
         self.digest = digest.hexdigest()
 
     def get(self, name: str, size: int) -> ImageFont.FreeTypeFont:

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from guidegen import cards
 from guidegen.build import build
+from guidegen.errors import GuidegenError
 from guidegen.project import Project
 from guidegen.structure import site_file
 from tests.builds import mini_project
@@ -137,3 +138,9 @@ def test_a_guide_shown_in_the_other_language_shares_its_sources_card(tmp_path: P
     with Image.open(card_file(site, base, polish)) as image:
         assert image.text["Title"] == head(site, "beta.html")["og:title"]
     assert not (site / "assets" / "cards" / "pl" / "beta.png").exists()
+
+
+def test_a_missing_font_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """A checkout without the card fonts gets a message that says what to restore."""
+    with pytest.raises(GuidegenError, match=r"cards: cannot read the font .*Roboto-Bold\.ttf"):
+        cards.Fonts(tmp_path, cards.STYLE)
