@@ -42,8 +42,8 @@ from guidegen.render import computed_values  # noqa: E402
 SEARCH_STAGE = "search (in post-build)"
 EXTERNAL_STAGES = ("mkdocs", SEARCH_STAGE)
 """Stages that are other tools' work (MkDocs, Pagefind); every other one is guidegen's own."""
-RESULTS_SHOWN = 5
-"""Search results whose fragments the search dialog loads for one query."""
+RESULTS_SHOWN = 4
+"""Search results whose fragments the search dialog loads for one query (search.js PAGE_SIZE)."""
 TOPIC_SIZE = 25
 """Guides per topic of the cloned guides: the navigation shows one topic's guides at a time."""
 

@@ -12,7 +12,7 @@
   "use strict";
 
   const EXCERPT_WORDS = 24;
-  const PAGE_SIZE = 5;
+  const PAGE_SIZE = 4;
   const SECTIONS_SHOWN = 3;
   const QUESTION_WORDS = 40;
   /* The longest FAQ question read as a section title (a question ends with its "?"). */
