@@ -5,7 +5,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,10 +15,11 @@ from pydantic import BaseModel, ValidationError
 
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
+from guidegen.fold import slugify
 from guidegen.loader import Document, Loc, load, loc_label
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
-from guidegen.structure import redirect_chain
+from guidegen.structure import redirect_chain, source_lang
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -92,7 +95,11 @@ def _type_message(error: dict[str, Any]) -> str | None:
             return "empty: write the text or remove the field"
         return f"expected text, found {_kind_of(value)}"
     if kind in ("int_type", "float_type", "int_from_float"):
-        hint = ": remove the quotes" if isinstance(value, str) else ""
+        hint = (
+            ": write plain digits such as 1200 or 12.5, without quotes"
+            if isinstance(value, str)
+            else ""
+        )
         return f"expected a number, found {_kind_of(value)}{hint}"
     if kind == "list_type":
         return f"expected a list (lines starting with '- '), found {_kind_of(value)}"
@@ -195,7 +202,39 @@ def _load_one(
     if doc is None:
         return None, None, problems
     value, problems = validate_document(doc, model)
-    return value, doc, problems
+    return value, doc, problems + _check_numbers(doc)
+
+
+MAX_NUMBER = 10**12
+"""The largest magnitude a number may have: a trillion, far above any figure of a guide."""
+
+
+def _numbers(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, float | int]]:
+    """Yield every number of a document with its data path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _numbers(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _numbers(value, (*loc, index))
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        yield loc, data
+
+
+def _check_numbers(doc: Document) -> list[Problem]:
+    """Refuse numbers no page can show: infinite, not a number, or beyond a trillion."""
+    problems = []
+    for loc, number in _numbers(doc.data):
+        if math.isfinite(number) and abs(number) <= MAX_NUMBER:
+            continue
+        line, col = doc.position(loc)
+        what = "not a finite number" if not math.isfinite(number) else "out of range"
+        message = (
+            f"{loc_label(loc)}: {shown(number)} is {what}: write a number between "
+            f"-{MAX_NUMBER:,} and {MAX_NUMBER:,}".replace(",", " ")
+        )
+        problems.append(Problem(doc.path, line, col, "error", "number", message))
+    return problems
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -401,7 +440,7 @@ def _cross_check(
                         f"kpi_tables[{index}]: unknown KPI table '{table_id}'{hint}",
                     )
                 )
-        problems += _check_links(doc, content)
+        problems += _check_links(doc, content) + _check_anchors(doc, content, slug, lang)
         problems += _check_translation(doc, guide, content.guides[slug])
         other = [o for o in LANGS if o != lang]
         for missing in [o for o in other if (o, slug) not in files]:
@@ -573,6 +612,74 @@ def _check_links(doc: Document, content: Content) -> list[Problem]:
                         f"{_did_you_mean(target[:-3], content.guides)}",
                     )
                 )
+    return problems
+
+
+_ANCHOR_LINK = re.compile(r"\]\((?:(?P<page>[a-z0-9-]+)\.md)?#(?P<anchor>[\w-]+)\)")
+"""A link to an anchor of this page (#x) or of another guide (slug.md#x)."""
+_LINK_TEXT = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+
+
+def _heading_id(text: str) -> str:
+    """Return the id the table of contents gives a heading written as this text."""
+    return slugify(_LINK_TEXT.sub(r"\1", text))
+
+
+def page_anchors(content: Content, slug: str, tree: str) -> set[str]:
+    """Return the anchors of a guide's page in one language tree (as the template writes it)."""
+    guides = content.guides[slug]
+    guide = guides[source_lang(guides, tree)]
+    labels = content.site.languages[tree].labels
+    parts = {
+        labels.takeaways: guide.takeaways,
+        labels.proof: guide.proof,
+        labels.kpis: guide.kpi_tables,
+        labels.plan: guide.plan,
+        labels.myths: guide.myths,
+        labels.tips: guide.tips,
+        labels.faq: guide.faq,
+    }
+    headings = [guide.title, labels.picture, labels.promise]
+    headings += [label for label, part in parts.items() if part]
+    headings += [section.heading for section in guide.sections]
+    headings += [example.title for example in guide.proof.examples] if guide.proof else []
+    anchors = {_heading_id(text) for text in headings}
+    anchors |= {slugify(faq.question) or f"faq-{i}" for i, faq in enumerate(guide.faq, 1)}
+    return anchors | {f"{kind}-{t}" for t in guide.kpi_tables for kind in ("kpi", "chart")}
+
+
+def _has_anchor(anchors: set[str], anchor: str) -> bool:
+    """Tell whether an anchor exists, counting the _1, _2 the contents give repeated headings."""
+    return anchor in anchors or re.sub(r"_\d+$", "", anchor) in anchors
+
+
+def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> list[Problem]:
+    """Report links to anchors that the linked page does not have, in any tree it is shown in."""
+    problems = []
+    trees = [t for t in LANGS if source_lang(content.guides[slug], t) == lang]
+    for loc, value in lint.texts(doc.data):
+        for match in _ANCHOR_LINK.finditer(value):
+            page = match["page"] or slug
+            if page not in content.guides:
+                continue
+            for tree in trees:
+                anchors = page_anchors(content, page, tree)
+                if _has_anchor(anchors, match["anchor"]):
+                    continue
+                line, col = lint.find(doc, loc, match[0][2:-1])
+                problems.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        col,
+                        "error",
+                        "bad-link",
+                        f"{loc_label(loc)}: link to '#{match['anchor']}', but the {tree} page "
+                        f"'{page}' has no such heading or question"
+                        f"{_did_you_mean(match['anchor'], sorted(anchors))}",
+                    )
+                )
+                break
     return problems
 
 

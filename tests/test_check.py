@@ -44,6 +44,7 @@ STABLE_IDS = {
     "calculation",
     "terminology",
     "invisible-character",
+    "number",
     "unexpected-file",
     "unreadable",
 }

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guidegen.project import Project
 from tests.builds import guidegen_command, guidegen_env, mini_project, run_guidegen
@@ -525,3 +527,49 @@ def test_serve_names_a_file_error_instead_of_blaming_the_address(project: Projec
     assert "Traceback" not in output and "pick another --dev-addr" not in output, output
     assert "error: build/" in output and "Not a directory" in output, output
     assert f"serving http://127.0.0.1:{port}/" in output
+
+
+FRAGMENTS = (
+    "[x](#primul-exemplu)",
+    "[x](#nowhere)",
+    "[x](beta.md#contextul)",
+    "[x](beta.md#nu-exista)",
+    "[x](alpha.md#ce-inseamna-nps)",
+    "[x](#kpi-mini-kpis)",
+    "[x](#kpi-mini-kpis_1)",
+    "{{literal}}",
+    "{yearly}",
+    "# heading",
+    "!!! note",
+    "`code & <b>`",
+    "\u202e",
+    "a\u200bb",
+    "<img src=x onerror=alert(1)>",
+)
+"""Text an editor may put into a field: some of it check must refuse, all else must build."""
+NUMBERS = (0, -5, 12.5, 1e12, 1e13, float("inf"), float("nan"), 10**30)
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    field=st.sampled_from(["question", "picture", "promise", "title"]),
+    text=st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=3).map(" ".join),
+    number=st.sampled_from(NUMBERS),
+)
+def test_whatever_check_accepts_build_builds(
+    tmp_path: Path, field: str, text: str, number: float
+) -> None:
+    project = mini_project(tmp_path / f"p{abs(hash((field, text, number)))}")
+    guide = yaml.safe_load((project.root / ALPHA_RO).read_text("utf-8"))
+    guide[field] = f"{guide[field]} {text}"
+    write(project, ALPHA_RO, yaml.safe_dump(guide, allow_unicode=True, sort_keys=False))
+    kpi = project.root / "data/kpi_tables.yaml"
+    written = yaml.safe_dump(number).split("\n")[0]
+    kpi.write_text(kpi.read_text("utf-8").replace("value: 12.5", f"value: {written}"))
+    checked = run_guidegen(project.root, "check")
+    built = run_guidegen(project.root, "build")
+    assert "Traceback" not in checked.stdout + checked.stderr + built.stderr
+    if checked.returncode == 0:
+        assert built.returncode == 0, built.stderr[-2000:]
