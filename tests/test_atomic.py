@@ -59,6 +59,14 @@ def assert_failed_cleanly(result: subprocess.CompletedProcess[str], code: int = 
     assert "Traceback" not in result.stderr
 
 
+def _as_from_a_shell() -> None:
+    """Give the build the signal state a terminal gives it: Ctrl-C and SIGTERM neither ignored
+    nor blocked, whatever the test process inherited or changed."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def start_and_signal(project: Project, sig: signal.Signals) -> tuple[int, str]:
     """Start a build, send sig once MkDocs has begun writing the staging folder; return the
     exit code and the error output."""
@@ -68,6 +76,7 @@ def start_and_signal(project: Project, sig: signal.Signals) -> tuple[int, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=guidegen_env(),
+        preexec_fn=_as_from_a_shell,
     )
     deadline = time.monotonic() + 60
     while not leftovers(project):
