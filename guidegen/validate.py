@@ -643,14 +643,21 @@ def page_anchors(content: Content, slug: str, tree: str) -> set[str]:
     headings += [label for label, part in parts.items() if part]
     headings += [section.heading for section in guide.sections]
     headings += [example.title for example in guide.proof.examples] if guide.proof else []
-    anchors = {_heading_id(text) for text in headings}
+    anchors: set[str] = set()
+    for text in headings:
+        anchor = base = _heading_id(text)
+        repeat = 0
+        while anchor in anchors:
+            repeat += 1
+            anchor = f"{base}_{repeat}"
+        anchors.add(anchor)
     anchors |= {slugify(faq.question) or f"faq-{i}" for i, faq in enumerate(guide.faq, 1)}
     return anchors | {f"{kind}-{t}" for t in guide.kpi_tables for kind in ("kpi", "chart")}
 
 
 def _has_anchor(anchors: set[str], anchor: str) -> bool:
-    """Tell whether an anchor exists, counting the _1, _2 the contents give repeated headings."""
-    return anchor in anchors or re.sub(r"_\d+$", "", anchor) in anchors
+    """Tell whether an anchor exists (a repeated heading's own _1, _2 included)."""
+    return anchor in anchors
 
 
 def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> list[Problem]:

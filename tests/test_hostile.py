@@ -551,7 +551,10 @@ NUMBERS = (0, -5, 12.5, 1e12, 1e13, float("inf"), float("nan"), 10**30)
 
 
 @settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     field=st.sampled_from(["question", "picture", "promise", "title"]),
