@@ -1,9 +1,11 @@
-"""Save-to-reload time of `guidegen serve` on the shipped site, seen from a real browser.
+"""Save-to-reload time of `guidegen serve`, seen from a real browser.
 
 Starts `guidegen serve` on a temporary copy of the project, opens a guide in headless
-Chromium, then saves a changed title several times and measures from each save until the
-reloaded page shows it. Run: `python bench/serve_reload.py [--saves N] [--guides N]`
-(--guides: the bench's synthetic content of that many guides instead of the shipped site).
+Chromium, then saves the guide several times, alternately with a changed sentence (a text
+edit: only that page changes) and with a changed title (which the navigation of other pages
+shows), and measures from each save until the reloaded page shows the change. Run:
+`python bench/serve_reload.py [--saves N] [--guides N]` (--guides: the bench's synthetic
+content of that many guides instead of the shipped site).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.conftest import copy_project, free_port  # noqa: E402
 
 GUIDE = Path("content") / "ro" / "program-launch.yaml"
+EDITS = {"text": ("    body: |\n      ", ".gg-guide"), "title": ("title: ", "h1")}
+"""Each kind of edit: where in the guide a marker goes, and where the reloaded page shows it.
+The other kind's marker stays, so that a text edit changes no title and the reverse."""
 
 
 def wait_for(url: str, seconds: float = 120) -> None:
@@ -66,28 +71,36 @@ def main() -> int:
         try:
             url = f"http://127.0.0.1:{port}/program-launch.html"
             wait_for(url)
-            times = []
+            times: dict[str, list[float]] = {kind: [] for kind in EDITS}
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
                 page = browser.new_page()
                 page.goto(url)
                 file = project.root / GUIDE
                 original = file.read_text("utf-8")
+                markers = dict.fromkeys(EDITS, "")
                 for number in range(args.saves):
-                    marker = f"Reîncărcare {number}"
-                    start = time.perf_counter()
-                    file.write_text(original.replace("title: ", f"title: {marker} ", 1), "utf-8")
-                    page.wait_for_function(
-                        f"document.querySelector('h1')?.textContent.includes({marker!r})",
-                        timeout=60_000,
-                    )
-                    times.append(time.perf_counter() - start)
-                    time.sleep(1)
+                    for kind in EDITS:
+                        markers[kind] = marker = f"Reîncărcare {kind} {number} "
+                        text = original
+                        for other, (where, _) in EDITS.items():
+                            text = text.replace(where, where + markers[other], 1)
+                        start = time.perf_counter()
+                        file.write_text(text, "utf-8")
+                        page.wait_for_function(
+                            f"document.querySelector({EDITS[kind][1]!r})"
+                            f"?.textContent.includes({marker!r})",
+                            timeout=60_000,
+                        )
+                        times[kind].append(time.perf_counter() - start)
+                        time.sleep(1)
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(" ".join(f"{t:.2f}" for t in times), f"median {statistics.median(times):.2f} s")
+    for kind, seconds in times.items():
+        runs = " ".join(f"{t:.2f}" for t in seconds)
+        print(f"{kind} edit: {runs}, median {statistics.median(seconds):.2f} s")
     return 0
 
 

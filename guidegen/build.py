@@ -17,6 +17,7 @@ import jinja2
 
 from guidegen import cards, history, postbuild, site
 from guidegen.errors import GuidegenError, Problem, has_errors
+from guidegen.memo import Memo, Memos
 from guidegen.model import Content
 from guidegen.pages import build_versions, template_message
 from guidegen.project import Project
@@ -54,19 +55,22 @@ class Timings:
 
 
 def check(
-    project: Project, strict: bool = False, timings: Timings | None = None
+    project: Project,
+    strict: bool = False,
+    timings: Timings | None = None,
+    memo: Memo | None = None,
 ) -> tuple[Content | None, list[Problem]]:
     """Load and validate all content; never writes."""
     timings = timings or Timings()
     with timings.stage("load+validate"):
-        content, problems = load_content(project)
+        content, problems = load_content(project, memo)
     if has_errors(problems, strict):
         return None, problems
     return content, problems
 
 
 def generate(
-    project: Project, content: Content, *, timings: Timings | None = None
+    project: Project, content: Content, *, timings: Timings | None = None, memo: Memo | None = None
 ) -> tuple[list[Page], WriteReport]:
     """Render the pages and write the generated docs tree."""
     timings = timings or Timings()
@@ -78,7 +82,7 @@ def generate(
             for lang in guides
             if f"content/{lang}/{slug}.yaml" in dates
         }
-        pages = render_pages(project, content, updated)
+        pages = render_pages(project, content, updated, memo)
         files = documents(pages, content) + site.theme_files(project)
     with timings.stage("write"):
         return pages, write_tree(project.build_dir, files)
@@ -97,10 +101,10 @@ def _read_manifest(project: Project) -> dict[str, Any]:
         return {}
 
 
-def _generate(project: Project, content: Content, timings: Timings) -> list[Page]:
+def _generate(project: Project, content: Content, timings: Timings, memo: Memo) -> list[Page]:
     """Render and write the docs tree, naming a page template's error by its file and line."""
     try:
-        return generate(project, content, timings=timings)[0]
+        return generate(project, content, timings=timings, memo=memo)[0]
     except jinja2.TemplateError as error:
         templates = project.templates_dir
         message = template_message(error, project.root, templates, templates)
@@ -139,6 +143,7 @@ def build(
     with_variants: bool = True,
     defer_search: bool = False,
     timings: Timings | None = None,
+    memos: Memos | None = None,
     on_problems: Callable[[list[Problem]], None] = lambda problems: None,
 ) -> Path:
     """Build site/ from the content; a failure leaves the previous site/ as it was.
@@ -147,10 +152,12 @@ def build(
     in build/) works in its own folder next to site/, which trades places with site/ at the
     end. Pages whose inputs did not change are reused from the current site (see pages.py).
     With defer_search the current search index is kept (search.refresh_index catches up).
+    A long-running caller passes the same memos to every build (see memo.py).
     """
     timings = timings or Timings()
+    memos = memos or Memos()
     restore_interrupted_swap(project.site_dir)
-    content, problems = check(project, strict, timings)
+    content, problems = check(project, strict, timings, memos.validate)
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
@@ -159,7 +166,7 @@ def build(
         _terminate_as_interrupt(),
         work_folder(project.site_dir) as work,
     ):
-        pages = _generate(project, content, timings)
+        pages = _generate(project, content, timings, memos.render)
         manifest = _read_manifest(project)
         previous = project.site_dir
         with timings.stage("mkdocs"):

@@ -300,7 +300,12 @@ def load(root: Path, file: Path) -> tuple[Document | None, list[Problem]]:
     raw, problems = read(root, file)
     if raw is None:
         return None, problems
-    text, problems = decode(file.relative_to(root).as_posix(), raw)
+    return load_bytes(file.relative_to(root).as_posix(), raw)
+
+
+def load_bytes(path: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Decode and parse the bytes read from a content file."""
+    text, problems = decode(path, raw)
     if text is None:
         return None, problems
-    return parse(file.relative_to(root).as_posix(), text)
+    return parse(path, text)

@@ -401,3 +401,6 @@ class Content:
     """lang -> name -> computed value of data/calculations.yaml (a percent as a fraction)."""
     guides: dict[str, dict[str, Guide]]
     """slug -> language -> guide, sorted by slug."""
+    sources: dict[tuple[str, str], str]
+    """(language, slug) -> SHA-256 of the guide file's bytes: what a page rendered from it is
+    kept under between runs of `guidegen serve`."""

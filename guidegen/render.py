@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -12,6 +13,7 @@ from babel.dates import format_date
 
 from guidegen.fold import slugify
 from guidegen.lint import texts
+from guidegen.memo import Memo
 from guidegen.model import LANGS, Content, Guide, KpiTable, Topic, Value
 from guidegen.numbers import format_value
 from guidegen.project import Project
@@ -236,10 +238,29 @@ def _topic_pages(
     return pages
 
 
+def _shared_key(project: Project, content: Content) -> str:
+    """Digest what every guide page depends on besides its guide: templates and data."""
+    templates = sorted(p for p in project.templates_dir.rglob("*") if p.is_file())
+    parts = [p.relative_to(project.templates_dir).as_posix().encode() for p in templates]
+    parts += [p.read_bytes() for p in templates]
+    data = (content.site, content.glossary, content.calculations, *content.kpi.values())
+    parts += [model.model_dump_json().encode("utf-8") for model in data]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
 def render_pages(
-    project: Project, content: Content, updated: dict[tuple[str, str], date]
+    project: Project,
+    content: Content,
+    updated: dict[tuple[str, str], date],
+    memo: Memo | None = None,
 ) -> list[Page]:
-    """Render every page of every language: home, topics, guides and glossary."""
+    """Render every page of every language: home, topics, guides and glossary.
+
+    Guide pages are kept in memo under their guide files, the templates, the data and the
+    date they show; the other pages list every guide and are rendered every time.
+    """
+    memo = memo or Memo()
+    shared = _shared_key(project, content)
     env = environment(project)
     env.filters["number"] = _number
     values = computed_values(content)
@@ -261,7 +282,13 @@ def render_pages(
         pages += _topic_pages(env, topics, lang, titles, common)
         for slug, guides in content.guides.items():
             when = updated.get((source_lang(guides, lang), slug))
-            pages.append(_guide_page(env, content, values, lang, slug, when))
+            sources = tuple(content.sources[(g, slug)] for g in guides)
+            pages.append(
+                memo.get(
+                    (lang, slug, sources, shared, when),
+                    lambda: _guide_page(env, content, values, lang, slug, when),
+                )
+            )
         terms = sorted(glossary.terms, key=lambda entry: entry.preferred(lang).lower())
         glossary = env.get_template("pages/glossary.md.j2").render(common, terms=terms)
         pages.append(
@@ -288,4 +315,5 @@ def render_pages(
                 template="404.html",
             )
         )
+    memo.end_run()
     return pages

@@ -7,7 +7,7 @@ import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
@@ -16,6 +16,7 @@ from mkdocs.livereload import LiveReloadServer
 from guidegen import search
 from guidegen.build import build
 from guidegen.errors import GuidegenError, Problem
+from guidegen.memo import Memos
 from guidegen.project import Project
 from guidegen.report import as_text, file_error
 
@@ -53,6 +54,8 @@ class Builder:
     site_url: str
     searches: ThreadPoolExecutor
     """Brings the search index up to date after each reload, one at a time."""
+    memos: Memos = field(default_factory=Memos)
+    """What the last build checked and rendered, reused for the files that did not change."""
 
     def __call__(self) -> None:
         """Build once (search catching up afterwards) and report the time or the problems."""
@@ -63,6 +66,7 @@ class Builder:
                 self.project,
                 site_url=self.site_url,
                 defer_search=True,
+                memos=self.memos,
                 on_problems=problems.extend,
             )
         except GuidegenError as error:

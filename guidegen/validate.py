@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, load, loc_label
+from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
+from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
 from guidegen.structure import redirect_chain, source_lang
@@ -360,8 +361,15 @@ def fingerprint(guide: Guide) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
-    """Load, validate and cross-check all content and data; return every problem found."""
+def load_content(
+    project: Project, memo: Memo | None = None
+) -> tuple[Content | None, list[Problem]]:
+    """Load, validate and cross-check all content and data; return every problem found.
+
+    Each guide file's own checks are kept in memo under its bytes and the data they depend
+    on; the checks across files run every time.
+    """
+    memo = memo or Memo()
     problems: list[Problem] = []
     site, site_doc, found = _load_one(project, project.data_dir / "site.yaml", SiteData)
     problems += found
@@ -384,15 +392,25 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
     problems += _check_files(project, files) + _unexpected_files(project)
     guides: dict[str, dict[str, Guide]] = {}
     docs: dict[tuple[str, str], Document] = {}
+    sources: dict[tuple[str, str], str] = {}
+    avoid = lint.avoid_patterns(glossary) if glossary else {}
+    against = (names if calculations else None, glossary.model_dump_json() if glossary else "")
     for (lang, slug), paths in sorted(files.items()):
-        guide, doc, found = _load_one(project, paths[0], Guide)
+        raw, found = read(project.root, paths[0])
+        problems += found
+        if raw is None:
+            continue
+        path = paths[0].relative_to(project.root).as_posix()
+        guide, doc, found = memo.get(
+            (path, raw, lang, against), lambda: _check_guide(path, raw, lang, against[0], avoid)
+        )
         problems += found
         if doc is not None:
             docs[(lang, slug)] = doc
-            problems += lint.lint_document(doc, lang)
-            problems += _check_placeholders(doc, names) if calculations else []
         if guide is not None:
             guides.setdefault(slug, {})[lang] = guide
+            sources[(lang, slug)] = hashlib.sha256(raw).hexdigest()
+    memo.end_run()
     if (
         site is None
         or kpi is None
@@ -408,10 +426,29 @@ def load_content(project: Project) -> tuple[Content | None, list[Problem]]:
         calculations=calculations,
         numbers=numbers,
         guides=dict(sorted(guides.items())),
+        sources=sources,
     )
     problems += _cross_check(content, docs, site_doc, set(files))
-    problems += _check_terminology(content.glossary, [site_doc, kpi_doc, glossary_doc], docs)
+    for data_doc in (site_doc, kpi_doc, glossary_doc):
+        problems += lint.terminology(data_doc, "", avoid)
     return content, sorted(problems)
+
+
+def _check_guide(
+    path: str,
+    raw: bytes,
+    lang: str,
+    names: frozenset[str] | None,
+    avoid: dict[str, tuple[re.Pattern[str], dict[str, str]]],
+) -> tuple[Guide | None, Document | None, list[Problem]]:
+    """Parse, validate and lint one guide file's bytes on their own (names: None if unknown)."""
+    doc, problems = load_bytes(path, raw)
+    if doc is None:
+        return None, None, problems
+    guide, problems = validate_document(doc, Guide)
+    problems += _check_numbers(doc) + lint.lint_document(doc, lang)
+    problems += _check_placeholders(doc, names) if names is not None else []
+    return guide, doc, problems + lint.terminology(doc, lang, avoid)
 
 
 def _cross_check(
@@ -497,19 +534,6 @@ def _check_placeholders(doc: Document, names: frozenset[str]) -> list[Problem]:
         for found, message in values.check_text(text, known):
             message = f"{loc_label(loc)}: {message}"
             problems.append(lint.problem_at(doc, loc, found, "error", "value-placeholder", message))
-    return problems
-
-
-def _check_terminology(
-    glossary: Glossary, data_docs: list[Document], docs: dict[tuple[str, str], Document]
-) -> list[Problem]:
-    """Report every variant a glossary entry says to avoid, in guides and site data."""
-    avoid = lint.avoid_patterns(glossary)
-    problems = []
-    for data_doc in data_docs:
-        problems += lint.terminology(data_doc, "", avoid)
-    for (lang, _), doc in sorted(docs.items()):
-        problems += lint.terminology(doc, lang, avoid)
     return problems
 
 

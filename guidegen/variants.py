@@ -116,7 +116,9 @@ def documents(pages: list[Page], content: Content) -> list[OutputFile]:
         for page in (p for p in pages if p.lang == version.lang):
             meta = _meta(page, version, content)
             body = page.body
-            front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+            front = yaml.dump(
+                meta, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=1000
+            )
             files.append(
                 OutputFile(f"docs/{version.locale}/{page.path}", f"---\n{front}---\n\n{body}")
             )

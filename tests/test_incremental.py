@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from guidegen.build import build as build_in_process
+from guidegen.errors import Problem
+from guidegen.memo import Memos
 from guidegen.project import Project
 from tests.builds import built_mini_project, run_guidegen, snapshot
 
 ALPHA_RO = Path("content") / "ro" / "alpha.yaml"
 ALPHA_PL = Path("content") / "pl" / "alpha.yaml"
 SITE_YAML = Path("data") / "site.yaml"
+GLOSSARY = Path("data") / "glossary.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +67,26 @@ def change_theme(root: Path) -> None:
         Path("templates/overrides/main.html"),
         "{% block extrahead %}",
         "{% block extrahead %}<!-- x -->",
+    )
+
+
+def undo_edit_text(root: Path) -> None:
+    """Put back the sentence edit_text changed: the file has its earlier bytes again."""
+    replace(root, ALPHA_RO, "Vei ști ce să măsori mâine.", "Vei ști ce să măsori.")
+
+
+def avoid_a_word(root: Path) -> None:
+    """Make the glossary advise against a word one guide uses (a warning in that guide)."""
+    replace(root, GLOSSARY, "  - term: NPS\n", "  - term: NPS\n    avoid: {ro: [măsori]}\n")
+
+
+def change_page_template(root: Path) -> None:
+    """Change the template of every guide page."""
+    replace(
+        root,
+        Path("templates/pages/guide.md.j2"),
+        "# {{ guide.title | inline }}\n",
+        "# {{ guide.title | inline }} ·\n",
     )
 
 
@@ -120,3 +144,31 @@ def test_an_incremental_build_equals_a_clean_build(
     build(clean)
     assert incremental == snapshot(Project(clean).site_dir)
     assert (incremental == before) == (change is nothing)
+
+
+def test_a_preview_that_keeps_its_memos_builds_what_a_clean_build_builds(
+    built: Path, tmp_path: Path
+) -> None:
+    """`guidegen serve` passes the same memos to every build: each edit, then, must still
+    give the site and the problems that a fresh process gives for the same files."""
+    root = tmp_path / "served"
+    shutil.copytree(built, root)
+    memos = Memos()
+    changes = [
+        nothing, edit_text, change_title, add_guide, avoid_a_word, undo_edit_text,
+        delete_guide, change_page_template, edit_text, nothing,
+    ]  # fmt: skip
+    for change in changes:
+        change(root)
+        reported: list[Problem] = []
+        build_in_process(Project(root), memos=memos, on_problems=reported.extend)
+        clean = tmp_path / f"clean-{change.__name__}"
+        shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
+        fresh: list[Problem] = []
+        build_in_process(Project(clean), on_problems=fresh.extend)
+        assert reported == fresh, change.__name__
+        assert snapshot(Project(root).site_dir) == snapshot(Project(clean).site_dir), (
+            change.__name__
+        )
+        shutil.rmtree(clean)
+    assert any(p.rule == "terminology" for p in reported), "the glossary change was not seen"
