@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from guidegen.errors import GuidegenError
 from guidegen.model import Content
 from guidegen.project import Project
 from guidegen.structure import Page, Version, card, is_original
-from guidegen.write import write_atomic
+from guidegen.write import reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -194,9 +193,7 @@ def write_cards(project: Project, content: Content, pages: list[Page], site_dir:
         if not cached.is_file():
             write_atomic(cached, draw(page.title, site_name, page.lang, fonts))
             drawn += 1
-        target = site_dir / card(page)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        reuse_file(cached, site_dir / card(page))
         used.add(cached.name)
     for stale in cache.glob("*.png"):
         if stale.name not in used:

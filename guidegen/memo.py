@@ -21,11 +21,11 @@ class Memo:
     _kept: dict[Hashable, Any] = field(default_factory=dict)
     _asked: dict[Hashable, Any] = field(default_factory=dict)
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """Return the value kept under key, or compute and keep it."""
+    def get(self, key: Hashable, compute: Callable[..., T], *args: Any) -> T:
+        """Return the value kept under key, or compute(*args) and keep it."""
         if key in self._asked:
             return self._asked[key]
-        value = self._kept[key] if key in self._kept else compute()
+        value = self._kept[key] if key in self._kept else compute(*args)
         self._asked[key] = value
         return value
 

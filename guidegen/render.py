@@ -286,7 +286,13 @@ def render_pages(
             pages.append(
                 memo.get(
                     (lang, slug, sources, shared, when),
-                    lambda: _guide_page(env, content, values, lang, slug, when),
+                    _guide_page,
+                    env,
+                    content,
+                    values,
+                    lang,
+                    slug,
+                    when,
                 )
             )
         terms = sorted(glossary.terms, key=lambda entry: entry.preferred(lang).lower())

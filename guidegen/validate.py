@@ -402,7 +402,7 @@ def load_content(
             continue
         path = paths[0].relative_to(project.root).as_posix()
         guide, doc, found = memo.get(
-            (path, raw, lang, against), lambda: _check_guide(path, raw, lang, against[0], avoid)
+            (path, raw, lang, against), _check_guide, path, raw, lang, against[0], avoid
         )
         problems += found
         if doc is not None:

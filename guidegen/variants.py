@@ -11,7 +11,6 @@ import functools
 import json
 import posixpath
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from guidegen.structure import (
     variant_path,
     version_of,
 )
+from guidegen.write import reuse_file
 
 SWITCHER_MARK = "data-gg-version"
 """Marks a version switcher link (partials/alternate.html): its target is never remapped."""
@@ -299,11 +299,11 @@ def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> in
     for page in originals:
         source = page.relative_to(site_dir).as_posix()
         target = site_dir / variant_path(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
         old = previous / variant_path(source)
         if source in reused and old.is_file():
-            shutil.copyfile(old, target)
+            reuse_file(old, target)
             continue
+        target.parent.mkdir(parents=True, exist_ok=True)
         relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
         text, found = _derive(page.read_text("utf-8"), source, relink)
         _check_markers(found, source)

@@ -58,6 +58,20 @@ def write_atomic(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
+def reuse_file(source: Path, target: Path) -> None:
+    """Put a file of the current site (or a cache) into the site being built, unchanged.
+
+    A hard link, where the file system allows one, costs no copy: no stage ever writes into a
+    file in place (each writes a new file or replaces one with write_atomic), so the two
+    names keep the same bytes; elsewhere a copy.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def write_tree(build_dir: Path, files: list[OutputFile]) -> WriteReport:
     """Write files below build_dir where their bytes differ; delete managed files not listed."""
     targets: dict[Path, bytes] = {}

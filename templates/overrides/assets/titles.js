@@ -18,10 +18,11 @@
     return label !== null && label.innerText === title;
   };
 
+  // The cheap test first: copiedText reads innerText, which forces a layout.
   new MutationObserver((records) => {
     for (const { target } of records) {
       const title = target.getAttribute("title");
-      if (title !== null && copiedText(target, title) && escape(title) !== title) {
+      if (title !== null && escape(title) !== title && copiedText(target, title)) {
         target.setAttribute("title", escape(title));
       }
     }
