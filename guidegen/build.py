@@ -93,6 +93,11 @@ def _manifest_file(project: Project) -> Path:
     return project.build_dir / "cache" / "site.json"
 
 
+def memo_file(project: Project) -> Path:
+    """Return where a build keeps what it checked and rendered, for the next build."""
+    return project.build_dir / "cache" / "memos.pickle"
+
+
 def _read_manifest(project: Project) -> dict[str, Any]:
     """Return what the last build recorded about the current site, or nothing."""
     try:
@@ -152,10 +157,12 @@ def build(
     in build/) works in its own folder next to site/, which trades places with site/ at the
     end. Pages whose inputs did not change are reused from the current site (see pages.py).
     With defer_search the current search index is kept (search.refresh_index catches up).
-    A long-running caller passes the same memos to every build (see memo.py).
+    A long-running caller passes the same memos to every build (see memo.py); without them
+    the build reads those the previous build saved in build/ and saves its own.
     """
     timings = timings or Timings()
-    memos = memos or Memos()
+    owned = memos is None
+    memos = memos or Memos.load(memo_file(project))
     restore_interrupted_swap(project.site_dir)
     content, problems = check(project, strict, timings, memos.validate)
     on_problems(problems)
@@ -197,4 +204,6 @@ def build(
         with timings.stage("post-build"):
             state = postbuild.run(built)
         _publish(project, work / "site", {"pages": keys, "state": state})
+        if owned:
+            memos.save(memo_file(project))
     return project.site_dir

@@ -16,6 +16,7 @@ from guidegen import build as pipeline
 from guidegen import report, scaffold, schema, serve, status
 from guidegen.errors import GuidegenError, Problem, has_errors, shown
 from guidegen.fix import fix_file
+from guidegen.memo import Memos
 from guidegen.model import LANGS
 from guidegen.project import Project
 from guidegen.report import file_error, printable
@@ -101,7 +102,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                     f"{file.relative_to(project.root).as_posix()}: fixed {count} character(s)",
                     file=sys.stderr,
                 )
-    _, problems = pipeline.check(project, args.strict)
+    memo = Memos.load(pipeline.memo_file(project)).validate
+    _, problems = pipeline.check(project, args.strict, memo=memo)
     sys.stdout.write(report.WRITERS[args.format](problems))
     return EXIT_CONTENT if has_errors(problems, args.strict) else EXIT_OK
 

@@ -1,12 +1,22 @@
-"""Values a long-running process (`guidegen serve`) keeps from one run to the next."""
+"""Values kept from one run to the next: in memory by `guidegen serve`, in build/ by builds."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import sys
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any, TypeVar
 
+from guidegen.write import write_atomic
+
 T = TypeVar("T")
+
+LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Babel")
+"""The packages whose behaviour the kept values depend on, besides guidegen's own code."""
 
 
 @dataclass
@@ -15,7 +25,7 @@ class Memo:
 
     A stage asks through get() and calls end_run() when it is done: the memo then forgets
     what that run did not ask for, so that it never holds more than one run's values. A
-    fresh Memo (the default of one-off commands) computes everything.
+    fresh Memo (the default of one-off callers) computes everything.
     """
 
     _kept: dict[Hashable, Any] = field(default_factory=dict)
@@ -34,9 +44,31 @@ class Memo:
         self._kept, self._asked = self._asked, {}
 
 
+def code_digest() -> str:
+    """Digest guidegen's code, Python and the libraries: kept values are valid only for these."""
+    parts = [sys.version, *(f"{name}=={version(name)}" for name in LIBRARIES)]
+    sources = sorted(Path(__file__).parent.glob("*.py"))
+    parts += [f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in sources]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Memos:
     """One memo per stage that keeps values (each forgets by its own runs)."""
 
     validate: Memo = field(default_factory=Memo)
     render: Memo = field(default_factory=Memo)
+
+    @classmethod
+    def load(cls, file: Path) -> Memos:
+        """Return the memos saved in file, or empty ones when it is missing, damaged or was
+        written by other code (the file is build/'s own, written by save())."""
+        try:
+            code, memos = pickle.loads(file.read_bytes())  # noqa: S301 - guidegen's own cache
+        except Exception:  # noqa: BLE001 - a damaged cache of any kind is only a slower build
+            return cls()
+        return memos if code == code_digest() and isinstance(memos, cls) else cls()
+
+    def save(self, file: Path) -> None:
+        """Write the memos to file for the next run."""
+        write_atomic(file, pickle.dumps((code_digest(), self), protocol=pickle.HIGHEST_PROTOCOL))

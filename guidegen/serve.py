@@ -7,14 +7,14 @@ import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
 from guidegen import search
-from guidegen.build import build
+from guidegen.build import build, memo_file
 from guidegen.errors import GuidegenError, Problem
 from guidegen.memo import Memos
 from guidegen.project import Project
@@ -54,7 +54,7 @@ class Builder:
     site_url: str
     searches: ThreadPoolExecutor
     """Brings the search index up to date after each reload, one at a time."""
-    memos: Memos = field(default_factory=Memos)
+    memos: Memos
     """What the last build checked and rendered, reused for the files that did not change."""
 
     def __call__(self) -> None:
@@ -109,7 +109,7 @@ def serve(project: Project, host: str, port: int) -> None:
     preview = PreviewProject(project.root)
     url = f"http://{host}:{port}/"
     searches = ThreadPoolExecutor(max_workers=1)
-    builder = Builder(preview, url, searches)
+    builder = Builder(preview, url, searches, Memos.load(memo_file(project)))
     builder()
     preview.site_dir.mkdir(exist_ok=True)
     server = LiveReloadServer(

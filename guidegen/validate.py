@@ -394,22 +394,24 @@ def load_content(
     docs: dict[tuple[str, str], Document] = {}
     sources: dict[tuple[str, str], str] = {}
     avoid = lint.avoid_patterns(glossary) if glossary else {}
-    against = (names if calculations else None, glossary.model_dump_json() if glossary else "")
+    glossary_json = glossary.model_dump_json().encode("utf-8") if glossary else b""
+    against = (names if calculations else None, hashlib.sha256(glossary_json).hexdigest())
     for (lang, slug), paths in sorted(files.items()):
         raw, found = read(project.root, paths[0])
         problems += found
         if raw is None:
             continue
         path = paths[0].relative_to(project.root).as_posix()
+        source = hashlib.sha256(raw).hexdigest()
         guide, doc, found = memo.get(
-            (path, raw, lang, against), _check_guide, path, raw, lang, against[0], avoid
+            (path, source, lang, against), _check_guide, path, raw, lang, against[0], avoid
         )
         problems += found
         if doc is not None:
             docs[(lang, slug)] = doc
         if guide is not None:
             guides.setdefault(slug, {})[lang] = guide
-            sources[(lang, slug)] = hashlib.sha256(raw).hexdigest()
+            sources[(lang, slug)] = source
     memo.end_run()
     if (
         site is None

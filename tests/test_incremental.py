@@ -172,3 +172,18 @@ def test_a_preview_that_keeps_its_memos_builds_what_a_clean_build_builds(
         )
         shutil.rmtree(clean)
     assert any(p.rule == "terminology" for p in reported), "the glossary change was not seen"
+
+
+def test_a_damaged_memo_file_costs_time_not_correctness(built: Path, tmp_path: Path) -> None:
+    """build/cache/memos.pickle is only a cache: cut short or overwritten, the build ignores it."""
+    root = tmp_path / "damaged"
+    shutil.copytree(built, root)
+    memos = root / "build" / "cache" / "memos.pickle"
+    assert memos.is_file(), "the build keeps no memos"
+    memos.write_bytes(memos.read_bytes()[: memos.stat().st_size // 2])
+    edit_text(root)
+    build(root)
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
+    build(clean)
+    assert snapshot(Project(root).site_dir) == snapshot(Project(clean).site_dir)
