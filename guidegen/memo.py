@@ -39,6 +39,10 @@ class Memo:
         self._asked[key] = value
         return value
 
+    def missing(self, keys: list[Hashable]) -> list[Hashable]:
+        """Return the keys that get() would compute a value for."""
+        return [key for key in keys if key not in self._asked and key not in self._kept]
+
     def end_run(self) -> None:
         """Keep only what this run asked for."""
         self._kept, self._asked = self._asked, {}

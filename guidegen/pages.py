@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
@@ -39,9 +37,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import CountHandler
 
+from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.structure import Version
-from guidegen.write import die_with_parent, reuse_file
+from guidegen.write import reuse_file
 
 log = logging.getLogger(__name__)
 
@@ -305,21 +304,9 @@ def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source
     return f"{place}template error: {error.message}: fix the template"
 
 
-def _worker_setup() -> None:
-    """Let the parent alone handle Ctrl-C and SIGTERM; die with it even when it is killed."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
-
-
 def build_versions(jobs: list[VersionBuild], site_dir: Path) -> list[VersionResult]:
     """Build every original version, in parallel processes, and merge them into site_dir."""
-    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(len(jobs), initializer=_worker_setup) as pool:
-            results = pool.map(build_version, jobs)
-    else:
-        results = [build_version(job) for job in jobs]
+    results = workers.starmap(build_version, [(job,) for job in jobs], least=2)
     site_dir.mkdir(parents=True, exist_ok=True)
     for job in jobs:
         for part in sorted(job.out_dir.iterdir()):

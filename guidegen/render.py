@@ -11,6 +11,7 @@ from datetime import date
 import jinja2
 from babel.dates import format_date
 
+from guidegen import workers
 from guidegen.fold import slugify
 from guidegen.lint import texts
 from guidegen.memo import Memo
@@ -248,6 +249,30 @@ def _shared_key(project: Project, content: Content) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
+def _guide_pages(
+    env: jinja2.Environment,
+    content: Content,
+    values: Values,
+    updated: dict[tuple[str, str], date],
+    shared: str,
+    memo: Memo,
+) -> dict[tuple[str, str], Page]:
+    """Render the page of every guide in every language tree, in worker processes when many
+    are not in memo (kept under the guide's files, what all guides share, and the date)."""
+    keys, calls = {}, {}
+    for lang in LANGS:
+        for slug, guides in content.guides.items():
+            when = updated.get((source_lang(guides, lang), slug))
+            sources = tuple(content.sources[(g, slug)] for g in guides)
+            keys[(lang, slug)] = key = (lang, slug, sources, shared, when)
+            calls[key] = (lang, slug, when)
+    missing = memo.missing(list(calls))
+    shared_args = (env, content, values)
+    new_pages = workers.starmap(_guide_page, [calls[k] for k in missing], shared=shared_args)
+    new = dict(zip(missing, new_pages, strict=True))
+    return {place: memo.get(key, new.__getitem__, key) for place, key in keys.items()}
+
+
 def render_pages(
     project: Project,
     content: Content,
@@ -264,6 +289,7 @@ def render_pages(
     env = environment(project)
     env.filters["number"] = _number
     values = computed_values(content)
+    rendered = _guide_pages(env, content, values, updated, shared, memo)
     pages = []
     for lang in LANGS:
         site = content.site.languages[lang]
@@ -280,21 +306,7 @@ def render_pages(
             Page(lang, "index.md", home_data.title, home_data.description, home, lang, LANGS)
         )
         pages += _topic_pages(env, topics, lang, titles, common)
-        for slug, guides in content.guides.items():
-            when = updated.get((source_lang(guides, lang), slug))
-            sources = tuple(content.sources[(g, slug)] for g in guides)
-            pages.append(
-                memo.get(
-                    (lang, slug, sources, shared, when),
-                    _guide_page,
-                    env,
-                    content,
-                    values,
-                    lang,
-                    slug,
-                    when,
-                )
-            )
+        pages += [rendered[(lang, slug)] for slug in content.guides]
         terms = sorted(glossary.terms, key=lambda entry: entry.preferred(lang).lower())
         glossary = env.get_template("pages/glossary.md.j2").render(common, terms=terms)
         pages.append(

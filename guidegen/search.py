@@ -25,11 +25,19 @@ from typing import TYPE_CHECKING
 import jinja2
 import yaml
 
+from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
 from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
-from guidegen.write import build_lock, die_with_parent, replace_dir, work_folder, write_atomic
+from guidegen.write import (
+    build_lock,
+    die_with_parent,
+    replace_dir,
+    reuse_file,
+    work_folder,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from guidegen.postbuild import BuiltSite
@@ -168,11 +176,16 @@ def _index(site_dir: Path, documents: Path) -> None:
     )
 
 
+def _write_document(env: jinja2.Environment, page: Path, document: Path) -> None:
+    """Write the search document of one built page."""
+    write_atomic(document, search_document(env, page.read_text("utf-8")).encode())
+
+
 def _sync_documents(site: BuiltSite, env: jinja2.Environment) -> Path:
     """Bring build/search up to date: one document per original page, derived anew only for
     pages that changed; return the folder."""
     folder = site.project.build_dir / "search"
-    wanted = set()
+    wanted, derive = set(), []
     for link, target in original_pages(site.site_dir, site.pages):
         if not target.is_file():
             raise GuidegenError(f"search: built page {target} is missing; rebuild the site")
@@ -180,7 +193,8 @@ def _sync_documents(site: BuiltSite, env: jinja2.Environment) -> Path:
         document = folder / relative
         wanted.add(document)
         if relative not in site.reused or not document.is_file():
-            write_atomic(document, search_document(env, target.read_text("utf-8")).encode())
+            derive.append((target, document))
+    workers.starmap(_write_document, derive, shared=(env,))
     for existing in sorted(folder.rglob("*.html")):
         if existing not in wanted:
             existing.unlink()
@@ -287,7 +301,7 @@ def index_site(site: BuiltSite) -> str | None:
     shutil.rmtree(bundle, ignore_errors=True)
     current = (site.previous / BUNDLE / ENTRY).is_file()
     if current and (site.defer_search or indexed == site.state.get("search")):
-        shutil.copytree(site.previous / BUNDLE, bundle)
+        shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
     else:
         _pagefind(site.site_dir, documents)
     _write_ui_settings(site.project.templates_dir, site.site_dir)

@@ -7,13 +7,13 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from guidegen import lint, values
+from guidegen import lint, values, workers
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
 from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
@@ -396,16 +396,22 @@ def load_content(
     avoid = lint.avoid_patterns(glossary) if glossary else {}
     glossary_json = glossary.model_dump_json().encode("utf-8") if glossary else b""
     against = (names if calculations else None, hashlib.sha256(glossary_json).hexdigest())
+    read_guides = []
+    calls: dict[Hashable, tuple[Any, ...]] = {}
     for (lang, slug), paths in sorted(files.items()):
         raw, found = read(project.root, paths[0])
         problems += found
-        if raw is None:
-            continue
-        path = paths[0].relative_to(project.root).as_posix()
-        source = hashlib.sha256(raw).hexdigest()
-        guide, doc, found = memo.get(
-            (path, source, lang, against), _check_guide, path, raw, lang, against[0], avoid
-        )
+        if raw is not None:
+            path = paths[0].relative_to(project.root).as_posix()
+            source = hashlib.sha256(raw).hexdigest()
+            key = (path, source, lang, against)
+            read_guides.append((lang, slug, key, source))
+            calls[key] = (path, raw, lang, against[0], avoid)
+    missing = memo.missing(list(calls))
+    checked = workers.starmap(_check_guide, [calls[k] for k in missing])
+    new = dict(zip(missing, checked, strict=True))
+    for lang, slug, key, source in read_guides:
+        guide, doc, found = memo.get(key, new.__getitem__, key)
         problems += found
         if doc is not None:
             docs[(lang, slug)] = doc

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.fold import fold
 from guidegen.model import Content
@@ -294,19 +295,25 @@ def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> in
         for p in sorted(site_dir.rglob("*.html"))
         if not version_of(p.relative_to(site_dir).as_posix()).variant
     ]
-    relinkers: dict[str, Callable[[str, bool], str]] = {}
-    derived = 0
+    derive = []
     for page in originals:
         source = page.relative_to(site_dir).as_posix()
-        target = site_dir / variant_path(source)
         old = previous / variant_path(source)
         if source in reused and old.is_file():
-            reuse_file(old, target)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
-        text, found = _derive(page.read_text("utf-8"), source, relink)
-        _check_markers(found, source)
-        target.write_text(text, "utf-8")
-        derived += 1
-    return derived
+            reuse_file(old, site_dir / variant_path(source))
+        else:
+            derive.append((source,))
+    workers.starmap(_write_variant, derive, shared=(site_dir, {}))
+    return len(derive)
+
+
+def _write_variant(
+    site_dir: Path, relinkers: dict[str, Callable[[str, bool], str]], source: str
+) -> None:
+    """Derive the variant of one original page (relinkers: one per folder, kept by a process)."""
+    target = site_dir / variant_path(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
+    text, found = _derive((site_dir / source).read_text("utf-8"), source, relink)
+    _check_markers(found, source)
+    target.write_text(text, "utf-8")

@@ -58,14 +58,14 @@ def write_atomic(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-def reuse_file(source: Path, target: Path) -> None:
+def reuse_file(source: Path | str, target: Path | str) -> None:
     """Put a file of the current site (or a cache) into the site being built, unchanged.
 
     A hard link, where the file system allows one, costs no copy: no stage ever writes into a
     file in place (each writes a new file or replaces one with write_atomic), so the two
     names keep the same bytes; elsewhere a copy.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:

@@ -1,0 +1,84 @@
+"""Run independent calls in parallel processes, forked so that they start with what is loaded."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from guidegen.errors import GuidegenError
+from guidegen.write import die_with_parent
+
+T = TypeVar("T")
+
+MANY = 64
+"""From how many calls worker processes are worth starting (a fork costs ~50 ms)."""
+
+
+def _run(
+    function: Callable[..., Any],
+    shared: tuple[Any, ...],
+    calls: list[tuple[Any, ...]],
+    answer: Connection,
+) -> None:
+    """Compute a share of the calls in a worker; send back the results or the exception.
+
+    The parent alone handles Ctrl-C and SIGTERM; the worker dies with it even when it is killed.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    try:
+        result: tuple[bool, Any] = (True, [function(*shared, *args) for args in calls])
+    except Exception as error:  # noqa: BLE001 - raised again in the parent
+        result = (False, error)
+    answer.send(result)
+    answer.close()
+
+
+def starmap(
+    function: Callable[..., T],
+    calls: list[tuple[Any, ...]],
+    least: int = MANY,
+    shared: tuple[Any, ...] = (),
+) -> list[T]:
+    """Return [function(*shared, *args) for args in calls], shared out among one process per
+    CPU when there are at least `least` calls (fewer are not worth the processes) and CPUs.
+
+    Workers are forked: they inherit `shared` (never pickled, so it may be large or hold
+    compiled templates); the calls' arguments and results travel pickled. An exception in a
+    call is raised here; Ctrl-C here stops the workers.
+    """
+    count = min(os.cpu_count() or 1, len(calls))
+    if len(calls) < least or count < 2:
+        return [function(*shared, *args) for args in calls]
+    context = multiprocessing.get_context("fork")
+    answers, processes = [], []
+    for index in range(count):
+        receiver, sender = context.Pipe(duplex=False)
+        share = calls[index::count]
+        process = context.Process(target=_run, args=(function, shared, share, sender))
+        process.start()
+        sender.close()
+        answers.append(receiver)
+        processes.append(process)
+    try:
+        received = [answer.recv() for answer in answers]
+    except EOFError:
+        raise GuidegenError("a worker process stopped before it finished: run again") from None
+    except BaseException:
+        for process in processes:
+            process.terminate()
+        raise
+    finally:
+        for process in processes:
+            process.join()
+    results: list[Any] = [None] * len(calls)
+    for index, (ok, value) in enumerate(received):
+        if not ok:
+            raise value
+        results[index::count] = value
+    return results
