@@ -35,7 +35,6 @@ from guidegen.write import (
     die_with_parent,
     replace_dir,
     reuse_file,
-    work_folder,
     write_atomic,
 )
 
@@ -146,7 +145,18 @@ def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def _index(site_dir: Path, documents: Path) -> None:
+BACKGROUND_NICENESS = 10
+"""How much lower Pagefind's priority is when it catches up behind `guidegen serve`: the next
+save's build, at normal priority, then gets the CPUs (about ten times Pagefind's share)."""
+
+
+def _in_background() -> None:
+    """Set up a Pagefind that catches up in the background: low priority, dies with guidegen."""
+    die_with_parent()
+    os.nice(BACKGROUND_NICENESS)
+
+
+def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
     """Index the documents with Pagefind, one index per <html lang>, and write the bundle.
 
     The documents go to Pagefind's command line as one folder in one run: its Python API
@@ -172,7 +182,7 @@ def _index(site_dir: Path, documents: Path) -> None:
         capture_output=True,
         text=True,
         timeout=600,
-        preexec_fn=die_with_parent,
+        preexec_fn=_in_background if background else die_with_parent,
     )
 
 
@@ -269,10 +279,10 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
-def _pagefind(site_dir: Path, documents: Path) -> None:
+def _pagefind(site_dir: Path, documents: Path, background: bool = False) -> None:
     """Run Pagefind on the documents into site_dir's bundle and tidy the bundle."""
     try:
-        _index(site_dir, documents)
+        _index(site_dir, documents, background)
     except (OSError, subprocess.SubprocessError) as error:
         details = getattr(error, "stderr", "") or error
         raise GuidegenError(
@@ -311,15 +321,22 @@ def index_site(site: BuiltSite) -> str | None:
 def refresh_index(project: Project, site_dir: Path) -> None:
     """Bring a served site's search bundle up to date with build/search, in one swap.
 
-    Runs under the build lock, after a build that deferred its search; the pages are served
-    meanwhile with the previous bundle.
+    Runs after a build that deferred its search, while the pages are served with the previous
+    bundle. Pagefind runs at low priority and without the build lock, so that the next save's
+    build neither waits for it nor shares the CPUs with it evenly; the swap takes the lock. A
+    bundle that a newer build has overtaken is brought up to date by that build's own refresh.
     """
-    with build_lock(project.build_dir), work_folder(site_dir) as work:
-        _pagefind(work, project.build_dir / "search")
-        settings = site_dir / UI_SETTINGS
-        if settings.is_file():
-            shutil.copyfile(settings, work / UI_SETTINGS)
-        if (site_dir / BUNDLE).is_dir():
-            replace_dir(work / BUNDLE, site_dir / BUNDLE)
-        else:
-            os.replace(work / BUNDLE, site_dir / BUNDLE)
+    staging = project.build_dir / "search-bundle"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _pagefind(staging, project.build_dir / "search", background=True)
+        with build_lock(project.build_dir):
+            settings = site_dir / UI_SETTINGS
+            if settings.is_file():
+                shutil.copyfile(settings, staging / UI_SETTINGS)
+            if (site_dir / BUNDLE).is_dir():
+                replace_dir(staging / BUNDLE, site_dir / BUNDLE)
+            else:
+                os.replace(staging / BUNDLE, site_dir / BUNDLE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
