@@ -98,6 +98,18 @@ def memo_file(project: Project) -> Path:
     return project.build_dir / "cache" / "memos.pickle"
 
 
+def _keep(memos: Memos, file: Path) -> None:
+    """Save the memos for the next build; failing to is no failure of this build."""
+    try:
+        memos.save(file)
+    except OSError as error:
+        log.warning(
+            "could not keep this build's memos (%s): the next build checks and renders every "
+            "guide again",
+            error.strerror or error,
+        )
+
+
 def _read_manifest(project: Project) -> dict[str, Any]:
     """Return what the last build recorded about the current site, or nothing."""
     try:
@@ -205,5 +217,5 @@ def build(
             state = postbuild.run(built)
         _publish(project, work / "site", {"pages": keys, "state": state})
         if owned:
-            memos.save(memo_file(project))
+            _keep(memos, memo_file(project))
     return project.site_dir

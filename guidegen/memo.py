@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
-from guidegen.write import write_atomic
+from guidegen.write import atomic_writer
 
 T = TypeVar("T")
 
@@ -74,5 +74,6 @@ class Memos:
         return memos if code == code_digest() and isinstance(memos, cls) else cls()
 
     def save(self, file: Path) -> None:
-        """Write the memos to file for the next run."""
-        write_atomic(file, pickle.dumps((code_digest(), self), protocol=pickle.HIGHEST_PROTOCOL))
+        """Write the memos to file for the next run (streamed: no copy of it in memory)."""
+        with atomic_writer(file) as stream:
+            pickle.dump((code_digest(), self), stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -403,4 +403,4 @@ class Content:
     """slug -> language -> guide, sorted by slug."""
     sources: dict[tuple[str, str], str]
     """(language, slug) -> SHA-256 of the guide file's bytes: what a page rendered from it is
-    kept under between runs of `guidegen serve`."""
+    kept under between runs (memo.py)."""

@@ -40,7 +40,7 @@ from mkdocs.utils import CountHandler
 from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.structure import Version
-from guidegen.write import reuse_file
+from guidegen.write import reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -120,21 +120,20 @@ def _add_theme_files(
 
     MkDocs finds them by listing every file of the theme, Material's 14 000 icons included
     (0.2 s a build); the list depends only on the theme's folders and what they hold (the
-    installed Material, the overrides), so it is kept in the cache under those.
+    installed MkDocs and Material, the overrides), so it is kept in the cache under those.
     """
-    key = digest(
-        CACHE_VERSION, package_version("mkdocs-material"), job.theme_digest, config.theme.dirs
-    )
+    versions = [package_version(name) for name in ("mkdocs", "mkdocs-material")]
+    key = digest(CACHE_VERSION, versions, job.theme_digest, config.theme.dirs)
     entry = job.jinja_cache.parent / f"theme-files-{key}.json"
-    if entry.is_file():
+    try:
         listed = json.loads(entry.read_text("utf-8"))
-    else:
+    except (OSError, ValueError):
         theme = Files([])
         theme.add_files_from_theme(env, config)
         listed = [(f.src_uri, f.src_dir) for f in theme]
         for stale in entry.parent.glob("theme-files-*.json"):
-            stale.unlink()
-        entry.write_text(json.dumps(listed), "utf-8")
+            stale.unlink(missing_ok=True)
+        write_atomic(entry, json.dumps(listed).encode("utf-8"))
     for path, folder in listed:
         if files.get_file_from_path(path) is None:
             files.append(File(path, folder, config.site_dir, config.use_directory_urls))

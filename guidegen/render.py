@@ -263,14 +263,16 @@ def _guide_pages(
     for lang in LANGS:
         for slug, guides in content.guides.items():
             when = updated.get((source_lang(guides, lang), slug))
-            sources = tuple(content.sources[(g, slug)] for g in guides)
+            sources = tuple((g, content.sources[(g, slug)]) for g in guides)
             keys[(lang, slug)] = key = (lang, slug, sources, shared, when)
             calls[key] = (lang, slug, when)
     missing = memo.missing(list(calls))
     shared_args = (env, content, values)
     new_pages = workers.starmap(_guide_page, [calls[k] for k in missing], shared=shared_args)
     new = dict(zip(missing, new_pages, strict=True))
-    return {place: memo.get(key, new.__getitem__, key) for place, key in keys.items()}
+    pages = {place: memo.get(key, new.__getitem__, key) for place, key in keys.items()}
+    memo.end_run()
+    return pages
 
 
 def render_pages(
@@ -333,5 +335,4 @@ def render_pages(
                 template="404.html",
             )
         )
-    memo.end_run()
     return pages

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -326,8 +327,8 @@ def refresh_index(project: Project, site_dir: Path) -> None:
     build neither waits for it nor shares the CPUs with it evenly; the swap takes the lock. A
     bundle that a newer build has overtaken is brought up to date by that build's own refresh.
     """
-    staging = project.build_dir / "search-bundle"
-    shutil.rmtree(staging, ignore_errors=True)
+    project.build_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="search-bundle-", dir=project.build_dir))
     try:
         _pagefind(staging, project.build_dir / "search", background=True)
         with build_lock(project.build_dir):

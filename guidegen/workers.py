@@ -5,8 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import traceback
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from guidegen.errors import GuidegenError
@@ -32,11 +33,14 @@ def _run(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     try:
-        result: tuple[bool, Any] = (True, [function(*shared, *args) for args in calls])
-    except Exception as error:  # noqa: BLE001 - raised again in the parent
-        result = (False, error)
-    answer.send(result)
-    answer.close()
+        try:
+            answer.send((True, [function(*shared, *args) for args in calls]))
+        except Exception as error:  # noqa: BLE001 - raised again in the parent
+            answer.send((False, error))
+    except Exception:  # noqa: BLE001 - a result or an exception that cannot be pickled
+        answer.send((False, RuntimeError(traceback.format_exc())))
+    finally:
+        answer.close()
 
 
 def starmap(
@@ -48,26 +52,32 @@ def starmap(
     """Return [function(*shared, *args) for args in calls], shared out among one process per
     CPU when there are at least `least` calls (fewer are not worth the processes) and CPUs.
 
-    Workers are forked: they inherit `shared` (never pickled, so it may be large or hold
-    compiled templates); the calls' arguments and results travel pickled. An exception in a
-    call is raised here; Ctrl-C here stops the workers.
+    Workers are forked: they inherit `shared` and their calls (never pickled, so these may be
+    large or hold compiled templates); only results come back pickled. An exception in a call
+    is raised here; a worker that dies, or Ctrl-C here, stops the others.
     """
     count = min(os.cpu_count() or 1, len(calls))
     if len(calls) < least or count < 2:
         return [function(*shared, *args) for args in calls]
     context = multiprocessing.get_context("fork")
-    answers, processes = [], []
-    for index in range(count):
-        receiver, sender = context.Pipe(duplex=False)
-        share = calls[index::count]
-        process = context.Process(target=_run, args=(function, shared, share, sender))
-        process.start()
-        sender.close()
-        answers.append(receiver)
-        processes.append(process)
+    answers: dict[Connection, int] = {}
+    processes = []
+    received: dict[int, tuple[bool, Any]] = {}
     try:
-        received = [answer.recv() for answer in answers]
+        for index in range(count):
+            receiver, sender = context.Pipe(duplex=False)
+            share = calls[index::count]
+            process = context.Process(target=_run, args=(function, shared, share, sender))
+            process.start()
+            sender.close()
+            answers[receiver] = index
+            processes.append(process)
+        while answers:
+            for ready in wait(list(answers)):
+                received[answers.pop(ready)] = ready.recv()
     except EOFError:
+        for process in processes:
+            process.terminate()
         raise GuidegenError("a worker process stopped before it finished: run again") from None
     except BaseException:
         for process in processes:
@@ -77,7 +87,8 @@ def starmap(
         for process in processes:
             process.join()
     results: list[Any] = [None] * len(calls)
-    for index, (ok, value) in enumerate(received):
+    for index in range(count):
+        ok, value = received[index]
         if not ok:
             raise value
         results[index::count] = value

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from guidegen.errors import GuidegenError
 from guidegen.structure import OutputFile
@@ -28,6 +29,8 @@ LOCK = ".lock"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 """Linux's renameat2() arguments: paths relative to the working folder; swap both paths."""
+NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP})
+"""os.link() errors that mean a hard link is not possible here (rather than a wrong target)."""
 PR_SET_PDEATHSIG = 1
 """Linux's prctl() option: the signal a child gets when its parent dies."""
 
@@ -50,25 +53,40 @@ def _target(build_dir: Path, path: str) -> Path:
     return target
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace a file's bytes in one step, so a reader never sees half a file."""
+@contextmanager
+def atomic_writer(target: Path) -> Iterator[BinaryIO]:
+    """Open a temporary file that replaces target in one step once written without error, so
+    a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    try:
+        with temporary.open("wb") as stream:
+            yield stream
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace a file's bytes in one step, so a reader never sees half a file."""
+    with atomic_writer(target) as stream:
+        stream.write(data)
 
 
 def reuse_file(source: Path | str, target: Path | str) -> None:
     """Put a file of the current site (or a cache) into the site being built, unchanged.
 
-    A hard link, where the file system allows one, costs no copy: no stage ever writes into a
-    file in place (each writes a new file or replaces one with write_atomic), so the two
-    names keep the same bytes; elsewhere a copy.
+    A hard link, where the file system allows one, costs no copy: every stage writes new files
+    or replaces them (write_atomic), never into a file in place, so both names keep the same
+    bytes. Where links are not possible (another file system, no link support) it is a copy;
+    a target that exists already is an error, never written through.
     """
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
-    except OSError:
+    except OSError as error:
+        if error.errno not in NO_LINKS:
+            raise
         shutil.copyfile(source, target)
 
 
