@@ -11,6 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
+from guidegen import workers
 from guidegen.write import atomic_writer
 
 T = TypeVar("T")
@@ -21,31 +22,27 @@ LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "Jinja2", "MarkupSafe", "Bab
 
 @dataclass
 class Memo:
-    """Values computed in the last run, each under a key that covers all it was computed from.
+    """The values of a stage's last run, each under a key that covers all it was computed from.
 
-    A stage asks through get() and calls end_run() when it is done: the memo then forgets
-    what that run did not ask for, so that it never holds more than one run's values. A
-    fresh Memo (the default of one-off callers) computes everything.
+    A run asks for all its values at once (run()); the memo then holds those, and only those,
+    for the next run. A fresh Memo (the default of one-off callers) computes everything.
     """
 
     _kept: dict[Hashable, Any] = field(default_factory=dict)
-    _asked: dict[Hashable, Any] = field(default_factory=dict)
 
-    def get(self, key: Hashable, compute: Callable[..., T], *args: Any) -> T:
-        """Return the value kept under key, or compute(*args) and keep it."""
-        if key in self._asked:
-            return self._asked[key]
-        value = self._kept[key] if key in self._kept else compute(*args)
-        self._asked[key] = value
-        return value
-
-    def missing(self, keys: list[Hashable]) -> list[Hashable]:
-        """Return the keys that get() would compute a value for."""
-        return [key for key in keys if key not in self._asked and key not in self._kept]
-
-    def end_run(self) -> None:
-        """Keep only what this run asked for."""
-        self._kept, self._asked = self._asked, {}
+    def run(
+        self,
+        function: Callable[..., T],
+        calls: dict[Hashable, tuple[Any, ...]],
+        shared: tuple[Any, ...] = (),
+    ) -> dict[Hashable, T]:
+        """Return function(*shared, *args) for the args of each key: the kept value where there
+        is one, the others computed (in worker processes when there are many, workers.py)."""
+        missing = [key for key in calls if key not in self._kept]
+        computed = workers.starmap(function, [calls[key] for key in missing], shared=shared)
+        new = dict(zip(missing, computed, strict=True))
+        self._kept = {key: self._kept[key] if key in self._kept else new[key] for key in calls}
+        return self._kept
 
 
 def code_digest() -> str:

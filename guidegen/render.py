@@ -11,7 +11,6 @@ from datetime import date
 import jinja2
 from babel.dates import format_date
 
-from guidegen import workers
 from guidegen.fold import slugify
 from guidegen.lint import texts
 from guidegen.memo import Memo
@@ -266,13 +265,8 @@ def _guide_pages(
             sources = tuple((g, content.sources[(g, slug)]) for g in guides)
             keys[(lang, slug)] = key = (lang, slug, sources, shared, when)
             calls[key] = (lang, slug, when)
-    missing = memo.missing(list(calls))
-    shared_args = (env, content, values)
-    new_pages = workers.starmap(_guide_page, [calls[k] for k in missing], shared=shared_args)
-    new = dict(zip(missing, new_pages, strict=True))
-    pages = {place: memo.get(key, new.__getitem__, key) for place, key in keys.items()}
-    memo.end_run()
-    return pages
+    pages = memo.run(_guide_page, calls, shared=(env, content, values))
+    return {place: pages[key] for place, key in keys.items()}
 
 
 def render_pages(

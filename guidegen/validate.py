@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from guidegen import lint, values, workers
+from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
 from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
@@ -407,18 +407,15 @@ def load_content(
             key = (path, source, lang, against)
             read_guides.append((lang, slug, key, source))
             calls[key] = (path, raw, lang, against[0], avoid)
-    missing = memo.missing(list(calls))
-    checked = workers.starmap(_check_guide, [calls[k] for k in missing])
-    new = dict(zip(missing, checked, strict=True))
+    checked = memo.run(_check_guide, calls)
     for lang, slug, key, source in read_guides:
-        guide, doc, found = memo.get(key, new.__getitem__, key)
+        guide, doc, found = checked[key]
         problems += found
         if doc is not None:
             docs[(lang, slug)] = doc
         if guide is not None:
             guides.setdefault(slug, {})[lang] = guide
             sources[(lang, slug)] = source
-    memo.end_run()
     if (
         site is None
         or kpi is None
