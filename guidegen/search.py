@@ -10,11 +10,13 @@ The dialog (assets/search.js) uses Pagefind's JS API on the main thread, not Pag
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from guidegen.fold import FOLD_PL, FOLD_RO, fold
 from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
 from guidegen.write import (
+    STOP_SIGNALS,
     build_lock,
     die_with_parent,
     replace_dir,
@@ -151,10 +154,13 @@ BACKGROUND_NICENESS = 10
 save's build, at normal priority, then gets the CPUs (about ten times Pagefind's share)."""
 
 
-def _in_background() -> None:
-    """Set up a Pagefind that catches up in the background: low priority, dies with guidegen."""
+def _start_pagefind(background: bool) -> None:
+    """Set up the Pagefind child: it dies with guidegen, gets the signals guidegen held back
+    while starting it, and in the background runs at low priority."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     die_with_parent()
-    os.nice(BACKGROUND_NICENESS)
+    if background:
+        os.nice(BACKGROUND_NICENESS)
 
 
 def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
@@ -177,14 +183,29 @@ def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
     ]
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
-    subprocess.run(
-        command,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        preexec_fn=_in_background if background else die_with_parent,
-    )
+    # Until Popen returns, a Ctrl-C or SIGTERM would leave Pagefind running unseen, still
+    # writing into a folder the caller is removing: both are held back until then.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        with subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=functools.partial(_start_pagefind, background),
+        ) as process:
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                _, stderr = process.communicate(timeout=600)
+            except BaseException:
+                # Unlike subprocess.run(), wait for the killed Pagefind even after Ctrl-C.
+                process.kill()
+                process.wait()
+                raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, stderr=stderr)
 
 
 def _write_document(env: jinja2.Environment, page: Path, document: Path) -> None:

@@ -34,6 +34,9 @@ NO_LINKS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, err
 PR_SET_PDEATHSIG = 1
 """Linux's prctl() option: the signal a child gets when its parent dies."""
 
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+"""Ctrl-C and SIGTERM: held back (pthread_sigmask) while a step must not be cut in two."""
+
 
 @dataclass(frozen=True)
 class WriteReport:
@@ -213,8 +216,7 @@ def replace_dir(new: Path, target: Path) -> None:
         return
     old = _previous(target)
     restore_interrupted_swap(target)
-    deferred = {signal.SIGINT, signal.SIGTERM}
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         if target.exists():
             os.replace(target, old)
