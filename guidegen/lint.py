@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from guidegen.errors import Problem
 from guidegen.fold import FOLD_PL, FOLD_RO
-from guidegen.loader import Document, Loc, loc_label
+from guidegen.loader import Document, Loc, loc_label, texts
 from guidegen.model import LANGS, Glossary
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
@@ -48,18 +48,6 @@ def invisible_kind(char: str) -> str:
     if code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
         return "zero-width character inside a word"
     return "bidirectional control"
-
-
-def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Yield every string in a document with its data path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from texts(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from texts(value, (*loc, index))
-    elif isinstance(data, str):
-        yield loc, data
 
 
 def find(doc: Document, loc: Loc, needle: str) -> tuple[int, int]:

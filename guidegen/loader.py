@@ -7,6 +7,7 @@ import functools
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,15 @@ class Document:
         """Return where each line of the text starts (offsets)."""
         return [0, *(match.end() for match in re.finditer("\n", self.text))]
 
+    @functools.cached_property
+    def linked(self) -> list[tuple[Loc, str]]:
+        """Return the texts that hold a Markdown link, with their data paths.
+
+        Kept with the document, so that the checks across files, which run on every build,
+        do not walk every text of every unchanged file again.
+        """
+        return [(loc, text) for loc, text in texts(self.data) if "](" in text]
+
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Return (line, col) of loc, or of its nearest ancestor present in the file."""
         table = self.key_positions if key else self.positions
@@ -66,6 +76,18 @@ class Document:
             if found:
                 return found
         return (1, 1)
+
+
+def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Yield every string in a document with its data path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from texts(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from texts(value, (*loc, index))
+    elif isinstance(data, str):
+        yield loc, data
 
 
 def loc_label(loc: Loc) -> str:

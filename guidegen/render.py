@@ -12,7 +12,7 @@ import jinja2
 from babel.dates import format_date
 
 from guidegen.fold import slugify
-from guidegen.lint import texts
+from guidegen.loader import texts
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Content, Guide, KpiTable, Topic, Value
 from guidegen.numbers import format_value

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
+from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read, texts
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -531,7 +531,7 @@ def _calculation_problem(doc: Document, name: str, why: str) -> Problem:
 def _check_placeholders(doc: Document, names: frozenset[str]) -> list[Problem]:
     """Report each `{...}` of a document's texts that names no value it may use."""
     problems = []
-    for loc, text in lint.texts(doc.data):
+    for loc, text in texts(doc.data):
         if loc[:1] == ("translated_from",):
             continue
         label = loc[2:3] == ("labels",) and loc[:1] == ("languages",)
@@ -621,10 +621,7 @@ def _check_translation(doc: Document, guide: Guide, versions: dict[str, Guide]) 
 def _check_links(doc: Document, content: Content) -> list[Problem]:
     """Report Markdown links to guides (slug.md) that do not exist."""
     problems = []
-    for loc in sorted(doc.positions):
-        value = _value_at(doc.data, loc)
-        if not isinstance(value, str):
-            continue
+    for loc, value in doc.linked:
         for match in _MD_LINK.finditer(value):
             target = match.group(1).split("#")[0]
             if target.endswith(".md") and target[:-3] not in content.guides:
@@ -693,7 +690,7 @@ def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> lis
     """Report links to anchors that the linked page does not have, in any tree it is shown in."""
     problems = []
     trees = [t for t in LANGS if source_lang(content.guides[slug], t) == lang]
-    for loc, value in lint.texts(doc.data):
+    for loc, value in doc.linked:
         for match in _ANCHOR_LINK.finditer(value):
             page = match["page"] or slug
             if page not in content.guides:
@@ -717,13 +714,6 @@ def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> lis
                 )
                 break
     return problems
-
-
-def _value_at(data: Any, loc: Loc) -> Any:
-    """Return the value at a data path."""
-    for key in loc:
-        data = data[key]
-    return data
 
 
 def _did_you_mean(word: str, known: Any) -> str:
