@@ -98,7 +98,7 @@ def loc_label(loc: Loc) -> str:
     return text or "(file)"
 
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader where PyYAML has it (about ten times faster), else the Python one."""
 
 
@@ -113,7 +113,7 @@ def _scan(path: str, text: str) -> list[Problem]:
     The scan stops at the first level too deep, so its work stays bounded on hostile files.
     """
     problems, depth = [], 0
-    for token in yaml.scan(text, Loader=_YAML_LOADER):
+    for token in yaml.scan(text, Loader=YAML_LOADER):
         at = (token.start_mark.line + 1, token.start_mark.column + 1)
         if isinstance(token, yaml.AliasToken):
             message = "anchors and aliases (&, *) are not supported: write the value out in full"
@@ -266,7 +266,7 @@ def parse(path: str, text: str) -> tuple[Document | None, list[Problem]]:
         problems = _scan(path, text)
         if problems:
             return None, problems
-        node = yaml.compose(text, Loader=_YAML_LOADER)
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = _error_mark(error)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -31,6 +31,7 @@ import yaml
 from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
+from guidegen.loader import YAML_LOADER
 from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
 from guidegen.write import (
@@ -268,7 +269,8 @@ PRELOADED = ("close", "load_failed", "retry")
 
 def ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
     """Return the search dialog's texts per language (templates/search/strings.yaml)."""
-    return yaml.safe_load((templates_dir / "search" / "strings.yaml").read_text("utf-8"))
+    text = (templates_dir / "search" / "strings.yaml").read_text("utf-8")
+    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader (libyaml's)
 
 
 def preloaded_strings(templates_dir: Path, lang: str) -> dict[str, str]:

@@ -47,10 +47,9 @@ class WriteReport:
     unchanged: int
 
 
-def _target(build_dir: Path, path: str) -> Path:
-    """Resolve an output path, refusing one that leaves the managed folders."""
+def _target(build_dir: Path, roots: list[Path], path: str) -> Path:
+    """Resolve an output path, refusing one that leaves the managed folders (roots)."""
     target = (build_dir / path).resolve()
-    roots = [(build_dir / folder).resolve() for folder in MANAGED]
     if not any(target.is_relative_to(root) for root in roots):
         raise GuidegenError(f"refusing to write '{path}': it is outside {build_dir}")
     return target
@@ -96,8 +95,9 @@ def reuse_file(source: Path | str, target: Path | str) -> None:
 def write_tree(build_dir: Path, files: list[OutputFile]) -> WriteReport:
     """Write files below build_dir where their bytes differ; delete managed files not listed."""
     targets: dict[Path, bytes] = {}
+    roots = [(build_dir / folder).resolve() for folder in MANAGED]
     for file in files:
-        target = _target(build_dir, file.path)
+        target = _target(build_dir, roots, file.path)
         if target in targets:
             raise GuidegenError(f"two pages would be written to '{file.path}': rename one")
         targets[target] = file.text.encode("utf-8")
