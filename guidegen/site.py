@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-import markupsafe
 from mkdocs.utils.yaml import yaml_load
 
 from guidegen import search
@@ -19,8 +17,6 @@ from guidegen.values import fill
 
 NAV_WINDOW = 15
 """Topics, and guides of the current topic, that the navigation shows at most."""
-_BLANKS = re.compile(r"[ \t]*\n\s*")
-"""Whitespace with a line break in it."""
 
 
 def theme_files(project: Project) -> list[OutputFile]:
@@ -92,15 +88,6 @@ def _settings(
     }
 
 
-def squeeze(markup: str) -> markupsafe.Markup:
-    """Collapse each run of whitespace that holds a line break into one line break.
-
-    The browser reads such a run as one space anyway; Material's templates indent so deeply
-    that the navigation of a page would otherwise be mostly blanks.
-    """
-    return markupsafe.Markup(_BLANKS.sub("\n", markup))
-
-
 def window(items: list[Any], size: int) -> list[Any]:
     """Return the size items around the active one (the first ones when none is active)."""
     active = next((index for index, item in enumerate(items) if item.active), 0)
@@ -136,7 +123,7 @@ def version_builds(
             version=version,
             config_file=str(project.config_file),
             settings=_settings(project, content, version, raw, site_url, values),
-            filters={"squeeze": squeeze, "window": window},
+            filters={"window": window},
             out_dir=work / version.locale,
             cache_dir=cache / "markdown" / version.locale,
             jinja_cache=cache / "jinja",
