@@ -216,6 +216,6 @@ def build(
         with timings.stage("post-build"):
             state = postbuild.run(built)
         _publish(project, work / "site", {"pages": keys, "state": state})
-        if owned:
+        if owned and (memos.changed or not memo_file(project).is_file()):
             _keep(memos, memo_file(project))
     return project.site_dir

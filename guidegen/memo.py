@@ -29,6 +29,8 @@ class Memo:
     """
 
     _kept: dict[Hashable, Any] = field(default_factory=dict)
+    changed: bool = False
+    """Whether a run since the memo was made, loaded or saved computed or dropped a value."""
 
     def run(
         self,
@@ -39,6 +41,7 @@ class Memo:
         """Return function(*shared, *args) for the args of each key: the kept value where there
         is one, the others computed (in worker processes when there are many, workers.py)."""
         missing = [key for key in calls if key not in self._kept]
+        self.changed |= bool(missing) or len(calls) != len(self._kept)
         computed = workers.starmap(function, [calls[key] for key in missing], shared=shared)
         new = dict(zip(missing, computed, strict=True))
         self._kept = {key: self._kept[key] if key in self._kept else new[key] for key in calls}
@@ -70,7 +73,13 @@ class Memos:
             return cls()
         return memos if code == code_digest() and isinstance(memos, cls) else cls()
 
+    @property
+    def changed(self) -> bool:
+        """Whether any memo changed since the memos were made, loaded or saved."""
+        return self.validate.changed or self.render.changed
+
     def save(self, file: Path) -> None:
         """Write the memos to file for the next run (streamed: no copy of it in memory)."""
+        self.validate.changed = self.render.changed = False
         with atomic_writer(file) as stream:
             pickle.dump((code_digest(), self), stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -187,3 +187,23 @@ def test_a_damaged_memo_file_costs_time_not_correctness(built: Path, tmp_path: P
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
     build(clean)
     assert snapshot(Project(root).site_dir) == snapshot(Project(clean).site_dir)
+
+
+def test_the_memo_file_is_written_again_only_when_a_memo_changed(
+    built: Path, tmp_path: Path
+) -> None:
+    """A build with nothing changed leaves build/cache/memos.pickle as it is (writing it is
+    a fifth of such a build); a build after an edit replaces it, with all the next one needs."""
+    root = tmp_path / "kept"
+    shutil.copytree(built, root)
+    memos = root / "build" / "cache" / "memos.pickle"
+    first = memos.stat()
+    build(root)
+    unchanged = memos.stat()
+    assert (unchanged.st_ino, unchanged.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    edit_text(root)
+    build(root)
+    edited = memos.stat()
+    assert edited.st_ino != first.st_ino, "the edit's memos were not kept"
+    build(root)
+    assert memos.stat().st_ino == edited.st_ino, "the memos kept after the edit were incomplete"
