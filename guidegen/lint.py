@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from guidegen.errors import Problem
 from guidegen.fold import FOLD_PL, FOLD_RO
-from guidegen.loader import Document, Loc, loc_label, texts
+from guidegen.loader import Document, Loc, loc_label
 from guidegen.model import LANGS, Glossary
 
 CEDILLA = {"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"}
@@ -19,7 +19,6 @@ _DIACRITICS = {
     lang: re.compile("[" + "".join(sorted(letters)) + "]")
     for lang, letters in (("ro", set(FOLD_RO) - set(CEDILLA)), ("pl", set(FOLD_PL)))
 }
-_LETTER = re.compile(r"[^\W\d_]")
 _CEDILLA = re.compile("[" + "".join(CEDILLA) + "]")
 _MIN_LETTERS = 300
 """Below this many letters a file is too short to judge its diacritics."""
@@ -31,7 +30,11 @@ _DOUBLED = re.compile(r"\b(\w{2,})\b[\s,]+\b(\1)\b", re.IGNORECASE | re.UNICODE)
 _PLACEHOLDER = re.compile(r"<>|\bTODO\b|\blorem\b|\bipsum\b", re.IGNORECASE)
 _GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u052f\u1f00-\u1fff]")
 """Greek, Cyrillic and Greek Extended letters: a quick test before naming each letter."""
-_PAIRS = (("(", ")"), ("[", "]"), ("„", "”"), ("«", "»"))
+_PAIRS = tuple(
+    (opening, closing, re.compile(f"[{re.escape(opening + closing)}]"))
+    for opening, closing in (("(", ")"), ("[", "]"), ("„", "”"), ("«", "»"))
+)
+"""Each bracket or quote pair, with the pattern that finds either of its two marks."""
 INVISIBLE = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     "|(?<=\\w)[\u200b-\u200d\u2060\ufeff](?=\\w)"
@@ -78,9 +81,11 @@ def _mixed_words(text: str) -> Iterator[str]:
 
 def _unbalanced(text: str) -> tuple[str, int] | None:
     """Return the first bracket or quote pair that does not balance and where it breaks."""
-    for opening, closing in _PAIRS:
+    for opening, closing, marks in _PAIRS:
+        if opening not in text and closing not in text:
+            continue
         depth = 0
-        for match in re.finditer(f"[{re.escape(opening + closing)}]", text):
+        for match in marks.finditer(text):
             depth += 1 if match[0] == opening else -1
             if depth < 0:
                 return f"{opening}{closing}", match.start()
@@ -115,7 +120,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
     """Check one text value for typos and leftovers; a repeated finding is reported once."""
     where = loc_label(loc)
     problems = []
-    for char in sorted({match[0] for match in INVISIBLE.finditer(text)}):
+    for char in sorted(set(INVISIBLE.findall(text))):
         fixable = char in doc.text
         hint = "guidegen check --fix removes it" if fixable else "remove its escape"
         problems.append(
@@ -196,7 +201,7 @@ def lint_text(doc: Document, loc: Loc, text: str, lang: str) -> list[Problem]:
 
 def _diacritics_problem(doc: Document, lang: str, all_text: str) -> list[Problem]:
     """Report a file written (almost) without its language's diacritics."""
-    letters = len(_LETTER.findall(all_text))
+    letters = sum(map(str.isalpha, all_text))
     marked = len(_DIACRITICS[lang].findall(all_text))
     if letters < _MIN_LETTERS or marked / letters >= _MIN_RATIO:
         return []
@@ -217,7 +222,7 @@ def lint_document(doc: Document, lang: str) -> list[Problem]:
     """Run every text rule over a content document."""
     problems: list[Problem] = []
     parts = []
-    for loc, text in texts(doc.data):
+    for loc, text in doc.strings:
         if loc and loc[0] == "translated_from":
             continue
         problems += lint_text(doc, loc, text, lang)
@@ -233,7 +238,7 @@ def language_at(loc: Loc, default: str) -> str:
 def lint_data(doc: Document) -> list[Problem]:
     """Run the text rules over a data file; a text's language is its nearest language key."""
     problems: list[Problem] = []
-    for loc, text in texts(doc.data):
+    for loc, text in doc.strings:
         problems += lint_text(doc, loc, text, language_at(loc, ""))
     return problems
 
@@ -258,7 +263,7 @@ def terminology(
 ) -> list[Problem]:
     """Report the variants to avoid in a document's running text (not the glossary's lists)."""
     problems = []
-    for loc, text in texts(doc.data):
+    for loc, text in doc.strings:
         if "avoid" in loc or loc[:1] == ("translated_from",):
             continue
         found = avoid.get(language_at(loc, lang))

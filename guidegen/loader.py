@@ -60,13 +60,18 @@ class Document:
         return [0, *(match.end() for match in re.finditer("\n", self.text))]
 
     @functools.cached_property
+    def strings(self) -> list[tuple[Loc, str]]:
+        """Return every string of the data with its data path (walked once per document)."""
+        return list(texts(self.data))
+
+    @functools.cached_property
     def linked(self) -> list[tuple[Loc, str]]:
         """Return the texts that hold a Markdown link, with their data paths.
 
         Kept with the document, so that the checks across files, which run on every build,
         do not walk every text of every unchanged file again.
         """
-        return [(loc, text) for loc, text in texts(self.data) if "](" in text]
+        return [(loc, text) for loc, text in self.strings if "](" in text]
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Return (line, col) of loc, or of its nearest ancestor present in the file."""

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read, texts
+from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -531,7 +531,7 @@ def _calculation_problem(doc: Document, name: str, why: str) -> Problem:
 def _check_placeholders(doc: Document, names: frozenset[str]) -> list[Problem]:
     """Report each `{...}` of a document's texts that names no value it may use."""
     problems = []
-    for loc, text in texts(doc.data):
+    for loc, text in doc.strings:
         if loc[:1] == ("translated_from",):
             continue
         label = loc[2:3] == ("labels",) and loc[:1] == ("languages",)
