@@ -83,16 +83,21 @@ class Document:
         return (1, 1)
 
 
-def texts(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Yield every string in a document with its data path."""
+def leaves(data: object, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Yield every value of a document that is neither a mapping nor a list, with its path."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from texts(value, (*loc, key))
+            yield from leaves(value, (*loc, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from texts(value, (*loc, index))
-    elif isinstance(data, str):
+            yield from leaves(value, (*loc, index))
+    else:
         yield loc, data
+
+
+def texts(data: object) -> Iterator[tuple[Loc, str]]:
+    """Yield every string in a document with its data path."""
+    return ((loc, value) for loc, value in leaves(data) if isinstance(value, str))
 
 
 def loc_label(loc: Loc) -> str:

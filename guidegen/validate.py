@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, load, load_bytes, loc_label, read
+from guidegen.loader import Document, Loc, leaves, load, load_bytes, loc_label, read
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -210,16 +210,13 @@ MAX_NUMBER = 10**12
 """The largest magnitude a number may have: a trillion, far above any figure of a guide."""
 
 
-def _numbers(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, float | int]]:
+def _numbers(data: Any) -> Iterator[tuple[Loc, float | int]]:
     """Yield every number of a document with its data path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _numbers(value, (*loc, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _numbers(value, (*loc, index))
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        yield loc, data
+    return (
+        (loc, value)
+        for loc, value in leaves(data)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
 
 
 def _check_numbers(doc: Document) -> list[Problem]:
