@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser, Page
 
-from guidegen.lint import texts
-from guidegen.loader import Loc
+from guidegen.loader import Loc, texts
 from tests.browser.conftest import open_page, serve
 from tests.builds import FIXTURE, mini_project, run_guidegen
 
