@@ -54,6 +54,11 @@ def source_slugs(source: Path) -> list[str]:
     return sorted(set.intersection(*per_lang))
 
 
+def guide_count(source: Path) -> int:
+    """Return how many guides the source has (in any language): the smallest size to run."""
+    return len({f.stem for f in (source / "content").glob("*/*.yaml")})
+
+
 def make_project(source: Path, target: Path, guides: int, topic_size: int = TOPIC_SIZE) -> Project:
     """Create a project of `guides` guides: the source's own plus clones of its bilingual ones.
 
@@ -64,7 +69,7 @@ def make_project(source: Path, target: Path, guides: int, topic_size: int = TOPI
     shutil.copytree(source / "data", target / "data")
     shutil.copytree(REPO / "templates", target / "templates")
     shutil.copy2(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    existing = len({f.stem for f in (target / "content").glob("*/*.yaml")})
+    existing = guide_count(source)
     if guides < existing or not slugs:
         raise SystemExit(
             f"--guides {guides}: the source has {existing} guides "
@@ -432,6 +437,12 @@ def main(argv: list[str] | None = None) -> int:
     command = "python bench/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     old = args.output.read_text("utf-8") if args.output.is_file() else ""
     lighthouse = old[old.index(LIGHTHOUSE_MARK) :] if LIGHTHOUSE_MARK in old else ""
+    smallest = guide_count(args.source)
+    if min(args.guides) < smallest:
+        parser.error(
+            f"--guides {min(args.guides)}: the source has {smallest} guides; "
+            "ask for at least that many"
+        )
     results = []
     for guides in sorted(args.guides):
         print(f"building {guides} guides per language ...", file=sys.stderr, flush=True)
