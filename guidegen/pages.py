@@ -28,6 +28,9 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.commands.build import _build_theme_template, get_context
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -45,7 +48,7 @@ from guidegen.write import reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 """Change to invalidate every cached page (when this module changes what it stores)."""
 _BLANKS = re.compile(r"[ \t]*\n\s*")
 """Whitespace with a line break in it."""
@@ -194,6 +197,40 @@ def _read(page: Page) -> None:
     """
     front, _, markdown = page.file.content_string.removeprefix("---\n").partition("\n---\n")
     page.meta, page.markdown = json.loads(front), markdown.lstrip("\n")
+
+
+class _FirstTermOnly(Treeprocessor):
+    """Keep a glossary term's explanation (an <abbr title>) on its first use in the page only.
+
+    Later uses of the term, or of another name of the same concept, become plain text: a
+    reader is told once, as in print, and the page does not carry the same definition (a
+    tooltip Material starts on load) a dozen times over.
+    """
+
+    def run(self, root: Any) -> None:
+        """Unwrap every <abbr> whose explanation appeared earlier in the page."""
+        parents = {child: parent for parent in root.iter() for child in parent}
+        seen = set()
+        for abbr in list(root.iter("abbr")):
+            if abbr.get("title") not in seen:
+                seen.add(abbr.get("title"))
+                continue
+            parent = parents[abbr]
+            index = list(parent).index(abbr)
+            text = (abbr.text or "") + (abbr.tail or "")
+            if index:
+                parent[index - 1].tail = (parent[index - 1].tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+            parent.remove(abbr)
+
+
+class FirstTermOnly(Extension):
+    """Markdown extension (mkdocs.yml) that explains each glossary term once a page."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's hook name
+        """Run after the abbr extension (priority 7) and before the table of contents (5)."""
+        md.treeprocessors.register(_FirstTermOnly(md), "first_term_only", 6)
 
 
 def squeeze(html: str) -> str:

@@ -183,9 +183,14 @@ def test_faq_entries_have_shareable_anchors(site: Path) -> None:
     assert faq.select_one(f"a[href='#{faq['id']}']")
 
 
-def test_glossary_terms_are_explained_in_place(site: Path) -> None:
-    abbr = page(site, "pl/alpha.html").find("abbr", string="NPS")
-    assert "polecają" in abbr["title"]
+def test_glossary_terms_are_explained_in_place_at_their_first_use(site: Path) -> None:
+    article = page(site, "pl/alpha.html").article
+    uses = [text for text in article.find_all(string=True) if "NPS" in text]
+    first, *later = [text.parent for text in uses]
+    assert later
+    assert first.name == "abbr"
+    assert "polecają" in first["title"]
+    assert [tag.name for tag in later if tag.name == "abbr"] == []
 
 
 def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(
