@@ -32,6 +32,7 @@ from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.fold import FOLD_PL, FOLD_RO, fold
 from guidegen.loader import YAML_LOADER
+from guidegen.model import LANGS
 from guidegen.project import Project
 from guidegen.structure import VERSIONS, Page, Version, is_original, site_file, url
 from guidegen.write import (
@@ -153,15 +154,16 @@ def search_document(env: jinja2.Environment, html: str) -> str:
     return f"{html[:head_end]}</head><body>{article}{extra}</article></body></html>"
 
 
-def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, Path]]:
-    """Return (URL path, built file) of every original page: own language, with diacritics."""
+def original_pages(site_dir: Path, pages: list[Page]) -> list[tuple[str, str, Path]]:
+    """Return (language, URL path, built file) of every original page: own language, with
+    diacritics."""
     found = []
     for page in pages:
         version = Version(page.lang, False)
         if is_original(page, version):
             link = url(version, page.path)
             target = site_dir / site_file(link)
-            found.append((f"/{link}", target))
+            found.append((page.lang, f"/{link}", target))
     return sorted(found)
 
 
@@ -180,7 +182,7 @@ def _start_pagefind(background: bool) -> None:
 
 
 def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
-    """Index the documents with Pagefind, one index per <html lang>, and write the bundle.
+    """Index one language's documents with Pagefind and write them into the bundle.
 
     The documents go to Pagefind's command line as one folder in one run: its Python API
     answers each request on a 0.1 s poll, which made indexing two to ten times slower.
@@ -231,14 +233,15 @@ def _write_document(env: jinja2.Environment, page: Path, document: Path) -> None
 
 def _sync_documents(site: BuiltSite, env: jinja2.Environment) -> Path:
     """Bring build/search up to date: one document per original page, derived anew only for
-    pages that changed; return the folder."""
+    pages that changed, in one folder per language (laid out as the site below it); return
+    the folder."""
     folder = site.project.build_dir / "search"
     wanted, derive = set(), []
-    for link, target in original_pages(site.site_dir, site.pages):
+    for lang, link, target in original_pages(site.site_dir, site.pages):
         if not target.is_file():
             raise GuidegenError(f"search: built page {target} is missing; rebuild the site")
         relative = site_file(link.removeprefix("/"))
-        document = folder / relative
+        document = folder / lang / relative
         wanted.add(document)
         if relative not in site.reused or not document.is_file():
             derive.append((target, document))
@@ -265,10 +268,11 @@ def _remove_unused(bundle: Path) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
-def _sort_entry(bundle: Path) -> None:
-    """Rewrite Pagefind's entry file with sorted keys: it lists languages in no fixed order."""
+def _write_entry(bundle: Path, languages: dict[str, object]) -> None:
+    """Rewrite Pagefind's entry file (of the last run) listing every run's languages, with
+    sorted keys: Pagefind lists languages in no fixed order."""
     entry = bundle / ENTRY
-    data = json.loads(entry.read_text("utf-8"))
+    data = json.loads(entry.read_text("utf-8")) | {"languages": languages}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     write_atomic(entry, text.encode("utf-8"))
 
@@ -319,17 +323,24 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
 
 
 def _pagefind(site_dir: Path, documents: Path, background: bool = False) -> None:
-    """Run Pagefind on the documents into site_dir's bundle and tidy the bundle."""
-    try:
-        _index(site_dir, documents, background)
-    except (OSError, subprocess.SubprocessError) as error:
-        details = getattr(error, "stderr", "") or error
-        raise GuidegenError(
-            f"search: Pagefind could not index the site ({details}); "
-            "check that pagefind[bin] is installed (make build)"
-        ) from error
+    """Run Pagefind on each language's documents into site_dir's bundle and tidy the bundle.
+
+    One run a language holds half the pages in memory at a time (Pagefind's indexes are per
+    language anyway: the bundle is the same as one run's, its entry file listing both).
+    """
+    languages: dict[str, object] = {}
+    for lang in LANGS:
+        try:
+            _index(site_dir, documents / lang, background)
+        except (OSError, subprocess.SubprocessError) as error:
+            details = getattr(error, "stderr", "") or error
+            raise GuidegenError(
+                f"search: Pagefind could not index the site ({details}); "
+                "check that pagefind[bin] is installed (make build)"
+            ) from error
+        languages |= json.loads((site_dir / BUNDLE / ENTRY).read_text("utf-8"))["languages"]
     _remove_unused(site_dir / BUNDLE)
-    _sort_entry(site_dir / BUNDLE)
+    _write_entry(site_dir / BUNDLE, languages)
 
 
 def index_site(site: BuiltSite) -> str | None:
