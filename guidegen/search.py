@@ -181,8 +181,8 @@ def _start_pagefind(background: bool) -> None:
         os.nice(BACKGROUND_NICENESS)
 
 
-def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
-    """Index one language's documents with Pagefind and write them into the bundle.
+def _index(bundle: Path, documents: Path, background: bool = False) -> None:
+    """Index one language's documents with Pagefind into the bundle folder.
 
     The documents go to Pagefind's command line as one folder in one run: its Python API
     answers each request on a 0.1 s poll, which made indexing two to ten times slower.
@@ -195,7 +195,7 @@ def _index(site_dir: Path, documents: Path, background: bool = False) -> None:
         str(documents),
         "--silent",
         "--output-path",
-        str(site_dir / BUNDLE),
+        str(bundle),
         "--root-selector",
         ROOT_SELECTOR,
     ]
@@ -322,33 +322,55 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
-def _pagefind(site_dir: Path, documents: Path, background: bool = False) -> None:
-    """Run Pagefind on each language's documents into site_dir's bundle and tidy the bundle.
+def _pagefind(bundle: Path, documents: Path, background: bool = False) -> None:
+    """Run Pagefind on one language's documents into the bundle folder."""
+    try:
+        _index(bundle, documents, background)
+    except (OSError, subprocess.SubprocessError) as error:
+        details = getattr(error, "stderr", "") or error
+        raise GuidegenError(
+            f"search: Pagefind could not index the site ({details}); "
+            "check that pagefind[bin] is installed (make build)"
+        ) from error
 
-    One run a language holds half the pages in memory at a time (Pagefind's indexes are per
-    language anyway: the bundle is the same as one run's, its entry file listing both).
-    """
+
+def _assemble(bundle: Path, parts: list[Path]) -> None:
+    """Put the language bundles together into one: their files (those all runs write are the
+    same) and one entry file listing every language. Pagefind's indexes are per language: the
+    result is byte-identical to one run over all the documents."""
     languages: dict[str, object] = {}
-    for lang in LANGS:
+    for part in parts:
+        for file in sorted(p for p in part.rglob("*") if p.is_file()):
+            if not (bundle / file.relative_to(part)).exists():
+                reuse_file(file, bundle / file.relative_to(part))
+        languages |= json.loads((part / ENTRY).read_text("utf-8"))["languages"]
+    _remove_unused(bundle)
+    _write_entry(bundle, languages)
+
+
+def _language_bundle(cache: Path, documents: Path, digest: str) -> Path:
+    """Return the Pagefind bundle of one language's documents, kept in cache under their
+    digest: a language is indexed again only when one of its documents changed, and one
+    run at a time holds only that language's pages in memory."""
+    folder = cache / digest
+    if not (folder / ENTRY).is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".indexing-", dir=cache))
         try:
-            _index(site_dir, documents / lang, background)
-        except (OSError, subprocess.SubprocessError) as error:
-            details = getattr(error, "stderr", "") or error
-            raise GuidegenError(
-                f"search: Pagefind could not index the site ({details}); "
-                "check that pagefind[bin] is installed (make build)"
-            ) from error
-        languages |= json.loads((site_dir / BUNDLE / ENTRY).read_text("utf-8"))["languages"]
-    _remove_unused(site_dir / BUNDLE)
-    _write_entry(site_dir / BUNDLE, languages)
+            _pagefind(staging, documents)
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(staging, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
 
 
 def index_site(site: BuiltSite) -> str | None:
     """Build the search bundle of a freshly built site; return the digest of what it indexed.
 
-    When the pages' search documents are those of the current site's bundle, the bundle is
-    copied instead of running Pagefind again. With site.defer_search the current bundle is
-    copied as it is (None: it may be behind) and refresh_index() catches up later.
+    Each language's bundle is reused from build/cache/pagefind while its documents are
+    unchanged (_language_bundle). With site.defer_search the current bundle is copied as it
+    is (None: it may be behind) and refresh_index() catches up later.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site.project.templates_dir / "search"),
@@ -356,14 +378,18 @@ def index_site(site: BuiltSite) -> str | None:
         undefined=jinja2.StrictUndefined,
     )
     documents = _sync_documents(site, env)
-    indexed = _folder_digest(documents)
+    digests = {lang: _folder_digest(documents / lang) for lang in LANGS}
+    indexed = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
     bundle = site.site_dir / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)
-    current = (site.previous / BUNDLE / ENTRY).is_file()
-    if current and (site.defer_search or indexed == site.state.get("search")):
+    if site.defer_search and (site.previous / BUNDLE / ENTRY).is_file():
         shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
     else:
-        _pagefind(site.site_dir, documents)
+        cache = site.project.build_dir / "cache" / "pagefind"
+        parts = [_language_bundle(cache, documents / lang, digests[lang]) for lang in LANGS]
+        _assemble(bundle, parts)
+        for unused in sorted(set(cache.iterdir()) - set(parts)):
+            shutil.rmtree(unused)
     _write_ui_settings(site.project.templates_dir, site.site_dir)
     return None if site.defer_search and indexed != site.state.get("search") else indexed
 
@@ -379,7 +405,9 @@ def refresh_index(project: Project, site_dir: Path) -> None:
     project.build_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="search-bundle-", dir=project.build_dir))
     try:
-        _pagefind(staging, project.build_dir / "search", background=True)
+        for lang in LANGS:
+            _pagefind(staging / lang, project.build_dir / "search" / lang, background=True)
+        _assemble(staging / BUNDLE, [staging / lang for lang in LANGS])
         with build_lock(project.build_dir):
             settings = site_dir / UI_SETTINGS
             if settings.is_file():

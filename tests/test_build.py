@@ -193,6 +193,13 @@ def test_glossary_terms_are_explained_in_place_at_their_first_use(site: Path) ->
     assert [tag.name for tag in later if tag.name == "abbr"] == []
 
 
+def test_heading_links_carry_no_english_title(site: Path) -> None:
+    for path in ("alpha.html", "pl/alpha.html"):
+        links = page(site, path).select("article a.headerlink")
+        assert links
+        assert all("Permanent link" not in str(link) for link in links)
+
+
 def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(
     site: Path, tmp_path: Path
 ) -> None:
