@@ -192,7 +192,7 @@ def build(
             jobs = site.version_builds(
                 project, content, work, previous, manifest.get("pages", {}), site_url=site_url
             )
-            results = build_versions(jobs, work / "site")
+            results = build_versions(jobs, work / "site", manifest.get("versions", {}))
         keys = {path: key for result in results for path, key in result.keys.items()}
         reused = frozenset(keys).difference(*(result.rendered for result in results))
         log.info("reused %d of %d pages from the current site", len(reused), len(keys))
@@ -215,7 +215,8 @@ def build(
         )
         with timings.stage("post-build"):
             state = postbuild.run(built)
-        _publish(project, work / "site", {"pages": keys, "state": state})
+        versions = {job.version.locale: r.record() for job, r in zip(jobs, results, strict=True)}
+        _publish(project, work / "site", {"pages": keys, "state": state, "versions": versions})
         if owned and (memos.changed or not memo_file(project).is_file()):
             _keep(memos, memo_file(project))
     return project.site_dir

@@ -21,7 +21,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,20 @@ class VersionResult:
     rendered: frozenset[str]
     warnings: int
     strict: bool
+    files: tuple[str, ...] = ()
+    """Every file the version wrote, relative to the site (set when merged)."""
+    digest: str = ""
+    """Digest of all the version's inputs (version_digest), set when merged."""
+
+    def record(self) -> dict[str, Any]:
+        """What the next build needs to reuse this version whole (see build_versions)."""
+        return {
+            "digest": self.digest,
+            "keys": self.keys,
+            "files": list(self.files),
+            "warnings": self.warnings,
+            "strict": self.strict,
+        }
 
 
 def _stable(value: object) -> str:
@@ -325,7 +339,8 @@ def build_version(job: VersionBuild) -> VersionResult:
         markdown = _markdown_digest(config, files)
         files.copy_static_files()
         if job.with_theme:
-            for name in config.theme.static_templates:
+            # Not MkDocs' sitemap.xml (and .gz): post-build writes one sitemap per language.
+            for name in sorted(config.theme.static_templates - {"sitemap.xml"}):
                 _build_theme_template(name, env, files, config, nav)
         keys, rendered, used = {}, set(), set()
         for page in pages:
@@ -369,16 +384,76 @@ def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source
     return f"{place}template error: {error.message}: fix the template"
 
 
-def build_versions(jobs: list[VersionBuild], site_dir: Path) -> list[VersionResult]:
-    """Build every original version, in parallel processes, and merge them into site_dir."""
-    results = workers.starmap(build_version, [(job,) for job in jobs], least=2)
+def version_digest(job: VersionBuild) -> str:
+    """Digest everything a version's output depends on: what every page key covers (the
+    code's CACHE_VERSION, the theme, the settings, Material) and the bytes of every file of
+    its docs folder."""
+    docs = Path(job.settings["docs_dir"])
+    sources = [
+        (f.relative_to(docs).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
+        for f in sorted(docs.rglob("*"))
+        if f.is_file()
+    ]
+    return digest(
+        CACHE_VERSION,
+        job.theme_digest,
+        _portable(job.settings),
+        package_version("mkdocs-material"),
+        job.with_theme,
+        sources,
+    )
+
+
+def _unchanged(job: VersionBuild, recorded: dict[str, Any], key: str) -> bool:
+    """Tell whether the current site holds this version's output for inputs of this digest."""
+    return recorded.get("digest") == key and all(
+        (job.previous / name).is_file() for name in recorded.get("files", [])
+    )
+
+
+def _merge(job: VersionBuild, site_dir: Path) -> tuple[str, ...]:
+    """Move a built version's files into site_dir; return their paths."""
+    written = tuple(
+        sorted(f.relative_to(job.out_dir).as_posix() for f in job.out_dir.rglob("*") if f.is_file())
+    )
+    for part in sorted(job.out_dir.iterdir()):
+        if (site_dir / part.name).exists():
+            raise GuidegenError(f"two versions write '{part.name}': check the languages")
+        os.replace(part, site_dir / part.name)
+    job.out_dir.rmdir()
+    return written
+
+
+def build_versions(
+    jobs: list[VersionBuild], site_dir: Path, recorded: dict[str, dict[str, Any]]
+) -> list[VersionResult]:
+    """Build every original version, in parallel processes, and merge them into site_dir.
+
+    A version whose inputs have the digest recorded by the build that wrote the current site
+    (recorded: VersionResult.record() by locale) is not built: its files are reused as they
+    are, which spares starting MkDocs for it (a third of a build with nothing changed).
+    """
+    digests = [version_digest(job) for job in jobs]
+    todo = [
+        index
+        for index, job in enumerate(jobs)
+        if not _unchanged(job, recorded.get(job.version.locale, {}), digests[index])
+    ]
+    built = workers.starmap(build_version, [(jobs[index],) for index in todo], least=2)
     site_dir.mkdir(parents=True, exist_ok=True)
-    for job in jobs:
-        for part in sorted(job.out_dir.iterdir()):
-            if (site_dir / part.name).exists():
-                raise GuidegenError(f"two versions write '{part.name}': check the languages")
-            os.replace(part, site_dir / part.name)
-        job.out_dir.rmdir()
+    results = []
+    for index, job in enumerate(jobs):
+        if index in todo:
+            result = built[todo.index(index)]
+            files = _merge(job, site_dir)
+        else:
+            old = recorded[job.version.locale]
+            result = VersionResult(old["keys"], frozenset(), old["warnings"], old["strict"])
+            files = tuple(old["files"])
+            log.info("%s: nothing changed, its %d files reused", job.version.locale, len(files))
+            for name in files:
+                reuse_file(job.previous / name, site_dir / name)
+        results.append(replace(result, files=files, digest=digests[index]))
     warnings = sum(r.warnings for r in results if r.strict)
     if warnings:
         raise Abort(f"Aborted with {warnings} warnings in strict mode!")

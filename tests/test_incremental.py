@@ -146,6 +146,16 @@ def test_an_incremental_build_equals_a_clean_build(
     assert (incremental == before) == (change is nothing)
 
 
+def test_a_language_that_an_edit_left_alone_is_not_built_again(built: Path, tmp_path: Path) -> None:
+    root = tmp_path / "edited"
+    shutil.copytree(built, root)
+    assert "ro: nothing changed" in build(root)
+    edit_text(root)
+    messages = build(root)
+    assert "pl: nothing changed" in messages
+    assert "ro: nothing changed" not in messages
+
+
 def test_a_preview_that_keeps_its_memos_builds_what_a_clean_build_builds(
     built: Path, tmp_path: Path
 ) -> None:
