@@ -28,7 +28,8 @@ class Memo:
     for the next run. A fresh Memo (the default of one-off callers) computes everything.
     """
 
-    _kept: dict[Hashable, Any] = field(default_factory=dict)
+    _kept: dict[str, dict[Hashable, Any]] = field(default_factory=dict)
+    """The values of each part (a stage may keep several kinds of values, one run each)."""
     changed: bool = False
     """Whether a run since the memo was made, loaded or saved computed or dropped a value."""
 
@@ -37,15 +38,18 @@ class Memo:
         function: Callable[..., T],
         calls: dict[Hashable, tuple[Any, ...]],
         shared: tuple[Any, ...] = (),
+        part: str = "",
     ) -> dict[Hashable, T]:
         """Return function(*shared, *args) for the args of each key: the kept value where there
-        is one, the others computed (in worker processes when there are many, workers.py)."""
-        missing = [key for key in calls if key not in self._kept]
-        self.changed |= bool(missing) or len(calls) != len(self._kept)
+        is one, the others computed (in worker processes when there are many, workers.py).
+        The part's values are then those of these keys only."""
+        kept = self._kept.get(part, {})
+        missing = [key for key in calls if key not in kept]
+        self.changed |= bool(missing) or len(calls) != len(kept)
         computed = workers.starmap(function, [calls[key] for key in missing], shared=shared)
         new = dict(zip(missing, computed, strict=True))
-        self._kept = {key: self._kept[key] if key in self._kept else new[key] for key in calls}
-        return self._kept
+        self._kept[part] = {key: kept[key] if key in kept else new[key] for key in calls}
+        return self._kept[part]
 
 
 def code_digest() -> str:

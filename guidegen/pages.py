@@ -22,12 +22,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markupsafe
+import material
+import mkdocs
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -144,7 +145,7 @@ def _add_theme_files(
     (0.2 s a build); the list depends only on the theme's folders and what they hold (the
     installed MkDocs and Material, the overrides), so it is kept in the cache under those.
     """
-    versions = [package_version(name) for name in ("mkdocs", "mkdocs-material")]
+    versions = [mkdocs.__version__, material.__version__]
     key = digest(CACHE_VERSION, versions, job.theme_digest, config.theme.dirs)
     entry = job.jinja_cache.parent / f"theme-files-{key}.json"
     try:
@@ -332,7 +333,7 @@ def build_version(job: VersionBuild) -> VersionResult:
             CACHE_VERSION,
             job.theme_digest,
             _portable(job.settings),
-            package_version("mkdocs-material"),
+            material.__version__,
             sorted(p.file.src_uri for p in pages),
         )
         metas = {p.file.src_uri: digest(p.meta) for p in pages}
@@ -398,7 +399,7 @@ def version_digest(job: VersionBuild) -> str:
         CACHE_VERSION,
         job.theme_digest,
         _portable(job.settings),
-        package_version("mkdocs-material"),
+        material.__version__,
         job.with_theme,
         sources,
     )

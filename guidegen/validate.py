@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, leaves, load, load_bytes, loc_label, read
+from guidegen.loader import Document, Loc, leaves, load_bytes, loc_label, read
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -188,22 +188,50 @@ def validate_document(doc: Document, model: type[M]) -> tuple[M | None, list[Pro
         return None, sorted(set(problems))
 
 
-def _load_one(
-    project: Project, file: Path, model: type[M]
+DATA_FILES = {
+    "site": ("site.yaml", SiteData),
+    "kpi": ("kpi_tables.yaml", KpiData),
+    "glossary": ("glossary.yaml", Glossary),
+    "calculations": ("calculations.yaml", Calculations),
+}
+"""The data files every project has: name -> (file in data/, model)."""
+
+
+def _check_data(
+    path: str, raw: bytes, model: type[M]
 ) -> tuple[M | None, Document | None, list[Problem]]:
-    """Load and validate one file."""
-    if not file.exists() and not file.is_symlink():
-        rel = file.relative_to(project.root).as_posix()
-        return (
-            None,
-            None,
-            [Problem(rel, 1, 1, "error", "missing-file", f"{rel} is missing: restore it from git")],
-        )
-    doc, problems = load(project.root, file)
+    """Parse, validate and lint one data file's bytes on their own."""
+    doc, problems = load_bytes(path, raw)
     if doc is None:
         return None, None, problems
     value, problems = validate_document(doc, model)
-    return value, doc, problems + _check_numbers(doc)
+    return value, doc, problems + _check_numbers(doc) + lint.lint_data(doc)
+
+
+def _load_data(
+    project: Project, memo: Memo
+) -> tuple[dict[str, tuple[Any, Document | None]], list[Problem]]:
+    """Load, validate and lint the data files (each kept in memo under its bytes); return
+    name -> (value, document), None where a file is missing or broken, and the problems."""
+    problems: list[Problem] = []
+    calls: dict[Hashable, tuple[Any, ...]] = {}
+    for name, (file_name, model) in DATA_FILES.items():
+        file = project.data_dir / file_name
+        rel = file.relative_to(project.root).as_posix()
+        if not file.exists() and not file.is_symlink():
+            problem = f"{rel} is missing: restore it from git"
+            problems.append(Problem(rel, 1, 1, "error", "missing-file", problem))
+            continue
+        raw, found = read(project.root, file)
+        problems += found
+        if raw is not None:
+            calls[(name, rel, hashlib.sha256(raw).hexdigest())] = (rel, raw, model)
+    checked = memo.run(_check_data, calls, part="data")
+    loaded: dict[str, tuple[Any, Document | None]] = dict.fromkeys(DATA_FILES, (None, None))
+    for key, (value, doc, found) in checked.items():
+        loaded[key[0]] = (value, doc)
+        problems += found
+    return loaded, problems
 
 
 MAX_NUMBER = 10**12
@@ -286,9 +314,6 @@ SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 SLUG_LENGTH = 80
 """The longest guide name (as model.Slug)."""
 
-DATA_FILES = ("site.yaml", "kpi_tables.yaml", "glossary.yaml", "calculations.yaml")
-"""The data files every project has, below data/."""
-
 RESERVED_SLUGS = ("index", "glossary", "404", "topics")
 """Page names the site itself uses in every language folder."""
 
@@ -344,7 +369,7 @@ def guide_file(project: Project, lang: str, slug: str) -> Path | None:
 
 def source_files(project: Project) -> list[tuple[Path, str]]:
     """List every existing file check reads, with its language ('' for data files)."""
-    data = [(project.data_dir / name, "") for name in DATA_FILES]
+    data = [(project.data_dir / name, "") for name, _ in DATA_FILES.values()]
     guides = [
         (file, lang) for (lang, _), files in sorted(_guide_files(project).items()) for file in files
     ]
@@ -367,19 +392,9 @@ def load_content(
     on; the checks across files run every time.
     """
     memo = memo or Memo()
-    problems: list[Problem] = []
-    site, site_doc, found = _load_one(project, project.data_dir / "site.yaml", SiteData)
-    problems += found
-    kpi, kpi_doc, found = _load_one(project, project.data_dir / "kpi_tables.yaml", KpiData)
-    problems += found
-    glossary, glossary_doc, found = _load_one(project, project.data_dir / "glossary.yaml", Glossary)
-    problems += found
-    calculations, calc_doc, found = _load_one(
-        project, project.data_dir / "calculations.yaml", Calculations
-    )
-    problems += found
-    for data_doc in (site_doc, kpi_doc, glossary_doc, calc_doc):
-        problems += lint.lint_data(data_doc) if data_doc else []
+    data, problems = _load_data(project, memo)
+    (site, site_doc), (kpi, kpi_doc) = data["site"], data["kpi"]
+    (glossary, glossary_doc), (calculations, calc_doc) = data["glossary"], data["calculations"]
     numbers, failed = values.evaluate(calculations) if calculations else ({}, {})
     problems += [_calculation_problem(calc_doc, name, why) for name, why in failed.items()]
     names = frozenset(calculations.values) if calculations else frozenset()
