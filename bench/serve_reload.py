@@ -34,8 +34,8 @@ EDITS = {"text": ("    body: |\n      ", ".gg-guide"), "title": ("title: ", "h1"
 The other kind's marker stays, so that a text edit changes no title and the reverse."""
 
 
-def wait_for(url: str, seconds: float = 120) -> None:
-    """Wait until the server answers."""
+def wait_for(url: str, seconds: float = 900) -> None:
+    """Wait until the server answers (its first build of 1000 guides takes minutes)."""
     import urllib.request
 
     deadline = time.monotonic() + seconds
