@@ -44,6 +44,7 @@ from mkdocs.utils import CountHandler
 
 from guidegen import workers
 from guidegen.errors import GuidegenError
+from guidegen.memo import code_digest
 from guidegen.structure import Version
 from guidegen.write import reuse_file, write_atomic
 
@@ -387,8 +388,8 @@ def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source
 
 def version_digest(job: VersionBuild) -> str:
     """Digest everything a version's output depends on: what every page key covers (the
-    code's CACHE_VERSION, the theme, the settings, Material) and the bytes of every file of
-    its docs folder."""
+    theme, the settings, Material), guidegen's code and libraries (code_digest: the theme's
+    filters are guidegen functions) and the bytes of every file of its docs folder."""
     docs = Path(job.settings["docs_dir"])
     sources = [
         (f.relative_to(docs).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
@@ -396,7 +397,7 @@ def version_digest(job: VersionBuild) -> str:
         if f.is_file()
     ]
     return digest(
-        CACHE_VERSION,
+        code_digest(),
         job.theme_digest,
         _portable(job.settings),
         material.__version__,
