@@ -50,7 +50,7 @@ from guidegen.write import reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 """Change to invalidate every cached page (when this module changes what it stores)."""
 _BLANKS = re.compile(r"[ \t]*\n\s*")
 """Whitespace with a line break in it."""
@@ -215,8 +215,12 @@ def _read(page: Page) -> None:
     page.meta, page.markdown = json.loads(front), markdown.lstrip("\n")
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 class _FirstTermOnly(Treeprocessor):
-    """Keep a glossary term's explanation (an <abbr title>) on its first use in the page only.
+    """Keep a glossary term's explanation (an <abbr title>) on its first use in the page's
+    running text only; a heading keeps its own and does not count as that first use.
 
     Later uses of the term, or of another name of the same concept, become plain text: a
     reader is told once, as in print, and the page does not carry the same definition (a
@@ -224,10 +228,15 @@ class _FirstTermOnly(Treeprocessor):
     """
 
     def run(self, root: Any) -> None:
-        """Unwrap every <abbr> whose explanation appeared earlier in the page."""
+        """Unwrap every <abbr> outside headings whose explanation appeared earlier."""
         parents = {child: parent for parent in root.iter() for child in parent}
         seen = set()
         for abbr in list(root.iter("abbr")):
+            ancestor = parents[abbr]
+            while ancestor in parents and ancestor.tag not in _HEADINGS:
+                ancestor = parents[ancestor]
+            if ancestor.tag in _HEADINGS:
+                continue
             if abbr.get("title") not in seen:
                 seen.add(abbr.get("title"))
                 continue

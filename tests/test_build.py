@@ -9,12 +9,14 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
+import markdown
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from guidegen.build import build
 from guidegen.fold import FOLD_PL, FOLD_RO
+from guidegen.pages import FirstTermOnly
 from tests.conftest import REPO, copy_project
 
 BASE = "https://guides.example/"
@@ -191,6 +193,14 @@ def test_glossary_terms_are_explained_in_place_at_their_first_use(site: Path) ->
     assert first.name == "abbr"
     assert "polecają" in first["title"]
     assert [tag.name for tag in later if tag.name == "abbr"] == []
+
+
+def test_a_heading_keeps_its_explanation_and_the_text_still_gets_one() -> None:
+    text = "# NPS today\n\nMeasure NPS.\n\nThen NPS again.\n\n*[NPS]: Net Promoter Score"
+    html = markdown.markdown(text, extensions=["abbr", FirstTermOnly()])
+    soup = BeautifulSoup(html, "html.parser")
+    assert [a.parent.name for a in soup.find_all("abbr")] == ["h1", "p"]
+    assert soup.find_all("p")[1].get_text() == "Then NPS again."
 
 
 def test_heading_links_carry_no_english_title(site: Path) -> None:
