@@ -46,7 +46,7 @@ from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.memo import code_digest
 from guidegen.structure import Version
-from guidegen.write import reuse_file, write_atomic
+from guidegen.write import folder_digest, reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -395,23 +395,17 @@ def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source
     return f"{place}template error: {error.message}: fix the template"
 
 
-def version_digest(job: VersionBuild) -> str:
+def version_digest(job: VersionBuild, code: str) -> str:
     """Digest everything a version's output depends on: what every page key covers (the
     theme, the settings, Material), guidegen's code and libraries (code_digest: the theme's
-    filters are guidegen functions) and the bytes of every file of its docs folder."""
-    docs = Path(job.settings["docs_dir"])
-    sources = [
-        (f.relative_to(docs).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest())
-        for f in sorted(docs.rglob("*"))
-        if f.is_file()
-    ]
+    filters are guidegen functions) and every file of its docs folder."""
     return digest(
-        code_digest(),
+        code,
         job.theme_digest,
         _portable(job.settings),
         material.__version__,
         job.with_theme,
-        sources,
+        folder_digest(Path(job.settings["docs_dir"])),
     )
 
 
@@ -444,7 +438,8 @@ def build_versions(
     (recorded: VersionResult.record() by locale) is not built: its files are reused as they
     are, which spares starting MkDocs for it (a third of a build with nothing changed).
     """
-    digests = [version_digest(job) for job in jobs]
+    code = code_digest()
+    digests = [version_digest(job, code) for job in jobs]
     todo = [
         index
         for index, job in enumerate(jobs)

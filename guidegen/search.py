@@ -39,6 +39,7 @@ from guidegen.write import (
     STOP_SIGNALS,
     build_lock,
     die_with_parent,
+    folder_digest,
     replace_dir,
     reuse_file,
     write_atomic,
@@ -251,16 +252,6 @@ def _sync_documents(site: BuiltSite, env: jinja2.Environment) -> Path:
     return folder
 
 
-def _folder_digest(folder: Path) -> str:
-    """Return a digest of every file below folder: names and bytes."""
-    hashed = hashlib.sha256()
-    for file in sorted(folder.rglob("*")):
-        if file.is_file():
-            hashed.update(file.relative_to(folder).as_posix().encode() + b"\0")
-            hashed.update(hashlib.sha256(file.read_bytes()).digest())
-    return hashed.hexdigest()
-
-
 def _remove_unused(bundle: Path) -> None:
     """Delete the bundle files no page loads (Pagefind's Python API always writes them)."""
     for name in UNUSED_FILES:
@@ -377,7 +368,7 @@ def index_site(site: BuiltSite) -> str | None:
         undefined=jinja2.StrictUndefined,
     )
     documents = _sync_documents(site, env)
-    digests = {lang: _folder_digest(documents / lang) for lang in LANGS}
+    digests = {lang: folder_digest(documents / lang) for lang in LANGS}
     indexed = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
     bundle = site.site_dir / BUNDLE
     shutil.rmtree(bundle, ignore_errors=True)

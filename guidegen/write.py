@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -73,6 +74,16 @@ def write_atomic(target: Path, data: bytes) -> None:
     """Replace a file's bytes in one step, so a reader never sees half a file."""
     with atomic_writer(target) as stream:
         stream.write(data)
+
+
+def folder_digest(folder: Path) -> str:
+    """Return a digest of every file below folder: names and bytes."""
+    hashed = hashlib.sha256()
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            hashed.update(file.relative_to(folder).as_posix().encode() + b"\0")
+            hashed.update(hashlib.sha256(file.read_bytes()).digest())
+    return hashed.hexdigest()
 
 
 def reuse_file(source: Path | str, target: Path | str) -> None:
