@@ -33,14 +33,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import baselines  # noqa: E402
-from guidegen import postbuild, site  # noqa: E402
+from guidegen import site  # noqa: E402
 from guidegen.build import Timings, build, check  # noqa: E402
 from guidegen.model import LANGS  # noqa: E402
 from guidegen.project import Project  # noqa: E402
 from guidegen.render import computed_values  # noqa: E402
 
-SEARCH_STAGE = "search (in post-build)"
-EXTERNAL_STAGES = ("mkdocs", SEARCH_STAGE)
+EXTERNAL_STAGES = ("mkdocs", "search")
 """Stages that are other tools' work (MkDocs, Pagefind); every other one is guidegen's own."""
 RESULTS_SHOWN = 4
 """Search results whose fragments the search dialog loads for one query (search.js PAGE_SIZE)."""
@@ -106,31 +105,15 @@ def add_topics(site_file: Path, slugs: list[str], size: int) -> None:
 
 
 def timed_build(project: Project, *, clean: bool, with_variants: bool = True) -> dict[str, Any]:
-    """Build once (from nothing when clean); return total seconds and seconds per stage.
-
-    The search indexing inside the post-build stage is timed on its own, so that Pagefind's
-    share can be told apart from guidegen's.
-    """
+    """Build once (from nothing when clean); return total seconds and seconds per stage."""
     if clean:
         for folder in (project.build_dir, project.site_dir):
             shutil.rmtree(folder, ignore_errors=True)
     timings = Timings()
-    index_site = postbuild.search.index_site
-
-    def timed_index_site(*args: Any) -> Any:
-        with timings.stage(SEARCH_STAGE):
-            return index_site(*args)
-
-    postbuild.search.index_site = timed_index_site
     start = time.perf_counter()
-    try:
-        build(project, with_variants=with_variants, timings=timings)
-    finally:
-        postbuild.search.index_site = index_site
+    build(project, with_variants=with_variants, timings=timings)
     total = time.perf_counter() - start
     stages = dict(timings.stages)
-    if SEARCH_STAGE in stages:
-        stages["post-build"] -= stages[SEARCH_STAGE]
     return {"total": total, "stages": stages}
 
 
@@ -386,8 +369,8 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             "How to read it: times are wall-clock seconds of `guidegen.build.build` in one process "
             "per size; a full build starts without build/ and site/. Stage shares are of the full "
             "build; guidegen's own share counts every stage except "
-            f"{' and '.join(EXTERNAL_STAGES)} (Pagefind's indexing with guidegen's preparation "
-            "of the pages for it, timed out of post-build). "
+            f"{' and '.join(EXTERNAL_STAGES)} (guidegen's search documents, then the wait for "
+            "Pagefind, which indexes while the variants, cards and sitemaps are written). "
             "Rebuilds run on the full build's build/ (its cache) and site/, and are given as "
             "shares of the full build. The baselines are built from nothing, each in its own "
             "process, on the Markdown guidegen generated for the same guides "

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from guidegen import cards, history, postbuild, site
+from guidegen import cards, history, postbuild, search, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.memo import Memo, Memos
 from guidegen.model import Content
@@ -196,11 +196,6 @@ def build(
         keys = {path: key for result in results for path, key in result.keys.items()}
         reused = frozenset(keys).difference(*(result.rendered for result in results))
         log.info("reused %d of %d pages from the current site", len(reused), len(keys))
-        if with_variants:
-            with timings.stage("variants"):
-                write_variants(work / "site", previous, reused)
-        with timings.stage("cards"):
-            cards.write_cards(project, content, pages, work / "site")
         built = postbuild.BuiltSite(
             project=project,
             content=content,
@@ -213,8 +208,18 @@ def build(
             state=manifest.get("state", {}),
             defer_search=defer_search,
         )
-        with timings.stage("post-build"):
-            state = postbuild.run(built)
+        with timings.stage("search"):
+            index = search.Index(built)
+        with index:
+            if with_variants:
+                with timings.stage("variants"):
+                    write_variants(work / "site", previous, reused)
+            with timings.stage("cards"):
+                cards.write_cards(project, content, pages, work / "site")
+            with timings.stage("post-build"):
+                postbuild.run(built)
+            with timings.stage("search"):
+                state = {"search": index.finish()}
         versions = {job.version.locale: r.record() for job, r in zip(jobs, results, strict=True)}
         _publish(project, work / "site", {"pages": keys, "state": state, "versions": versions})
         if owned and (memos.changed or not memo_file(project).is_file()):

@@ -1,4 +1,7 @@
-"""Steps after MkDocs and the variants: sitemaps with alternates, robots.txt, redirects, search."""
+"""Steps after MkDocs and the variants: sitemaps with alternates, robots.txt, redirects.
+
+The site they describe, BuiltSite, is also what the search index (search.Index) reads.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from typing import Any
 
 import jinja2
 
-from guidegen import search
 from guidegen.fold import fold
 from guidegen.model import LANGS, Content
 from guidegen.project import Project
@@ -104,10 +106,9 @@ def write_redirects(
             write_atomic(site_dir / source, text.encode("utf-8"))
 
 
-def run(site: BuiltSite) -> dict[str, Any]:
-    """Run every post-build step on a freshly built site folder; return what to remember."""
+def run(site: BuiltSite) -> None:
+    """Write the sitemaps, robots.txt and redirects into a freshly built site folder."""
     write_sitemaps(site.project, site.site_dir, site.pages, site.site_url)
     write_redirects(
         site.project, site.site_dir, site.pages, site.content.site.redirects, site.site_url
     )
-    return {"search": search.index_site(site)}

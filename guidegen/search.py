@@ -19,7 +19,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor, wait
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -182,7 +184,38 @@ def _start_pagefind(background: bool) -> None:
         os.nice(BACKGROUND_NICENESS)
 
 
-def _index(bundle: Path, documents: Path, background: bool = False) -> None:
+class Runs:
+    """The Pagefind runs of one build, one at a time, which another thread can stop."""
+
+    def __init__(self) -> None:
+        """Start with no run and not stopped."""
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self, command: list[str], background: bool) -> subprocess.Popen[str]:
+        """Start Pagefind, unless the runs were stopped (then raise GuidegenError)."""
+        with self._lock:
+            if self._stopped:
+                raise GuidegenError("search: indexing was stopped")
+            self._process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                preexec_fn=functools.partial(_start_pagefind, background),
+            )
+            return self._process
+
+    def stop(self) -> None:
+        """Kill the run going on, if any, and start no other."""
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+
+
+def _index(bundle: Path, documents: Path, runs: Runs, background: bool = False) -> None:
     """Index one language's documents with Pagefind into the bundle folder.
 
     The documents go to Pagefind's command line as one folder in one run: its Python API
@@ -205,13 +238,7 @@ def _index(bundle: Path, documents: Path, background: bool = False) -> None:
     # writing into a folder the caller is removing: both are held back until then.
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        with subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=functools.partial(_start_pagefind, background),
-        ) as process:
+        with runs.start(command, background) as process:
             try:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 _, stderr = process.communicate(timeout=600)
@@ -312,10 +339,10 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
-def _pagefind(bundle: Path, documents: Path, background: bool = False) -> None:
+def _pagefind(bundle: Path, documents: Path, runs: Runs, background: bool = False) -> None:
     """Run Pagefind on one language's documents into the bundle folder."""
     try:
-        _index(bundle, documents, background)
+        _index(bundle, documents, runs, background)
     except (OSError, subprocess.SubprocessError) as error:
         details = getattr(error, "stderr", "") or error
         raise GuidegenError(
@@ -338,7 +365,7 @@ def _assemble(bundle: Path, parts: list[Path]) -> None:
     _write_entry(bundle, languages)
 
 
-def _language_bundle(cache: Path, documents: Path, digest: str) -> Path:
+def _language_bundle(cache: Path, documents: Path, digest: str, runs: Runs) -> Path:
     """Return the Pagefind bundle of one language's documents, kept in cache under their
     digest: a language is indexed again only when one of its documents changed, and one
     run at a time holds only that language's pages in memory."""
@@ -347,7 +374,7 @@ def _language_bundle(cache: Path, documents: Path, digest: str) -> Path:
         cache.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".indexing-", dir=cache))
         try:
-            _pagefind(staging, documents)
+            _pagefind(staging, documents, runs)
             shutil.rmtree(folder, ignore_errors=True)
             os.replace(staging, folder)
         finally:
@@ -355,33 +382,70 @@ def _language_bundle(cache: Path, documents: Path, digest: str) -> Path:
     return folder
 
 
-def index_site(site: BuiltSite) -> str | None:
-    """Build the search bundle of a freshly built site; return the digest of what it indexed.
+class Index:
+    """The search bundle of a freshly built site, indexed while the build goes on.
+
+    Creating it brings the search documents up to date (they need only the original pages)
+    and starts Pagefind in a thread, one language after the other, so that Pagefind indexes
+    while the build writes the variants, cards and sitemaps on the other CPU; finish() waits
+    for it and puts the bundle into the site. Used as a context manager, a block that raises
+    (a failed or stopped build) kills Pagefind and waits for it first.
 
     Each language's bundle is reused from build/cache/pagefind while its documents are
     unchanged (_language_bundle). With site.defer_search the current bundle is copied as it
-    is (None: it may be behind) and refresh_index() catches up later.
+    is and refresh_index() catches up later.
     """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(site.project.templates_dir / "search"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    documents = _sync_documents(site, env)
-    digests = {lang: folder_digest(documents / lang) for lang in LANGS}
-    indexed = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
-    bundle = site.site_dir / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)
-    if site.defer_search and (site.previous / BUNDLE / ENTRY).is_file():
-        shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
-    else:
-        cache = site.project.build_dir / "cache" / "pagefind"
-        parts = [_language_bundle(cache, documents / lang, digests[lang]) for lang in LANGS]
-        _assemble(bundle, parts)
-        for unused in sorted(set(cache.iterdir()) - set(parts)):
-            shutil.rmtree(unused)
-    _write_ui_settings(site.project.templates_dir, site.site_dir)
-    return None if site.defer_search and indexed != site.state.get("search") else indexed
+
+    def __init__(self, site: BuiltSite) -> None:
+        """Bring build/search up to date and start indexing what changed."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(site.project.templates_dir / "search"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        documents = _sync_documents(site, env)
+        digests = {lang: folder_digest(documents / lang) for lang in LANGS}
+        self.site = site
+        self.indexed = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
+        self.deferred = site.defer_search and (site.previous / BUNDLE / ENTRY).is_file()
+        self.cache = site.project.build_dir / "cache" / "pagefind"
+        self.runs = Runs()
+        languages = [] if self.deferred else LANGS
+        pool = ThreadPoolExecutor(max_workers=1)
+        self.parts = pool.submit(
+            lambda: [
+                _language_bundle(self.cache, documents / lang, digests[lang], self.runs)
+                for lang in languages
+            ]
+        )
+        pool.shutdown(wait=False)
+
+    def __enter__(self) -> Index:
+        """Return the index, whose finish() the block calls."""
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *details: object) -> None:
+        """On an exception in the block, stop Pagefind and wait until it is gone."""
+        if kind is not None:
+            self.runs.stop()
+            wait([self.parts])
+
+    def finish(self) -> str | None:
+        """Wait for Pagefind and put the bundle into the site; return the digest of what it
+        indexed (None for a deferred bundle that may be behind)."""
+        site = self.site
+        bundle = site.site_dir / BUNDLE
+        shutil.rmtree(bundle, ignore_errors=True)
+        if self.deferred:
+            shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
+        else:
+            parts = self.parts.result()
+            _assemble(bundle, parts)
+            for unused in sorted(set(self.cache.iterdir()) - set(parts)):
+                shutil.rmtree(unused)
+        _write_ui_settings(site.project.templates_dir, site.site_dir)
+        behind = site.defer_search and self.indexed != site.state.get("search")
+        return None if behind else self.indexed
 
 
 def refresh_index(project: Project, site_dir: Path) -> None:
@@ -394,9 +458,10 @@ def refresh_index(project: Project, site_dir: Path) -> None:
     """
     project.build_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="search-bundle-", dir=project.build_dir))
+    runs = Runs()
     try:
         for lang in LANGS:
-            _pagefind(staging / lang, project.build_dir / "search" / lang, background=True)
+            _pagefind(staging / lang, project.build_dir / "search" / lang, runs, background=True)
         _assemble(staging / BUNDLE, [staging / lang for lang in LANGS])
         with build_lock(project.build_dir):
             settings = site_dir / UI_SETTINGS
