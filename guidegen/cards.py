@@ -171,16 +171,22 @@ def draw(title: str, site_name: str, lang: str, fonts: Fonts, style: Style = STY
     return out.getvalue()
 
 
-def card_key(title: str, site_name: str, lang: str, fonts: Fonts, style: Style) -> str:
-    """Return the cache key of a card: a hash of everything that decides its bytes."""
-    parts = [title, site_name, lang, asdict(style), fonts.digest, PIL.__version__]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+def _sha256(parts: list[object]) -> str:
+    """Return the hex digest of a JSON list."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def card_key(title: str, site_name: str, lang: str, drawing: str) -> str:
+    """Return the cache key of a card: a hash of everything that decides its bytes (drawing:
+    the digest of the style, the fonts and Pillow, taken once a build)."""
+    return _sha256([title, site_name, lang, drawing])[:32]
 
 
 def write_cards(project: Project, content: Content, pages: list[Page], site_dir: Path) -> int:
     """Put the card of every original page into the site, drawing only new ones; return how many
     were drawn. Cached cards no page uses any more are removed."""
     fonts = Fonts(project.templates_dir / "cards", STYLE)
+    drawing = _sha256([asdict(STYLE), fonts.digest, PIL.__version__])
     cache = project.build_dir / "cards"
     cache.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
@@ -189,7 +195,7 @@ def write_cards(project: Project, content: Content, pages: list[Page], site_dir:
         if not is_original(page, Version(page.lang, False)):
             continue
         site_name = content.site.languages[page.lang].site_name
-        cached = cache / f"{card_key(page.title, site_name, page.lang, fonts, STYLE)}.png"
+        cached = cache / f"{card_key(page.title, site_name, page.lang, drawing)}.png"
         if not cached.is_file():
             write_atomic(cached, draw(page.title, site_name, page.lang, fonts))
             drawn += 1

@@ -50,7 +50,7 @@ from guidegen.write import folder_digest, reuse_file, write_atomic
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 """Change to invalidate every cached page (when this module changes what it stores)."""
 _BLANKS = re.compile(r"[ \t]*\n\s*")
 """Whitespace with a line break in it."""
@@ -181,12 +181,18 @@ def _toc(data: list[dict[str, Any]]) -> list[AnchorLink]:
     return items
 
 
-def _convert(page: Page, config: MkDocsConfig, files: Files, cache: Path, key: str) -> None:
-    """Convert a page's Markdown, or restore the conversion cached under key."""
-    entry = cache / f"{key}.json"
-    if entry.is_file():
+def _convert(
+    page: Page, config: MkDocsConfig, files: Files, cache: Path, key: str, content: bool
+) -> None:
+    """Convert a page's Markdown, or restore the conversion cached under key.
+
+    The cache keeps a page's HTML (key.html) apart from its table of contents, anchors and
+    links (key.json): a page reused as it is needs only its anchors and links, for checking
+    the links into it and out of it, and its HTML is read only when asked for (content).
+    """
+    entry, html = cache / f"{key}.json", cache / f"{key}.html"
+    if entry.is_file() and (not content or html.is_file()):
         data = json.loads(entry.read_text("utf-8"))
-        page.content = data["content"]
         page.toc = TableOfContents(_toc(data["toc"]))
         page.present_anchor_ids = set(data["anchors"])
         page.links_to_anchors = {
@@ -194,15 +200,17 @@ def _convert(page: Page, config: MkDocsConfig, files: Files, cache: Path, key: s
             for uri, anchors in data["links"].items()
             if (target := files.get_file_from_path(uri)) is not None
         }
+        if content:
+            page.content = html.read_text("utf-8")
         return
     page.render(config, files)
     data = {
-        "content": page.content,
         "toc": _toc_data(list(page.toc)),
         "anchors": sorted(page.present_anchor_ids or ()),
         "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
     }
-    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    write_atomic(html, (page.content or "").encode("utf-8"))
+    write_atomic(entry, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _read(page: Page) -> None:
@@ -306,7 +314,7 @@ def _shown(page: Page, nav: Any) -> list[Page]:
 
 def _evict(cache: Path, used: set[str]) -> None:
     """Delete the cached conversions this build did not use."""
-    for entry in cache.glob("*.json"):
+    for entry in cache.iterdir():
         if entry.stem not in used:
             entry.unlink()
 
@@ -361,7 +369,7 @@ def build_version(job: VersionBuild) -> VersionResult:
             keys[target] = key = digest(shared, source, shown)
             used.add(source)
             reusable = job.known.get(target) == key and (job.previous / target).is_file()
-            _convert(page, config, files, job.cache_dir, source)
+            _convert(page, config, files, job.cache_dir, source, content=not reusable)
             if reusable:
                 reuse_file(job.previous / target, Path(page.file.abs_dest_path))
                 continue

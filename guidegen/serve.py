@@ -24,6 +24,10 @@ WATCHED = ("content", "data", "templates", "mkdocs.yml")
 """What a save in triggers a rebuild."""
 POLL_SECONDS = 0.1
 """How often the watcher looks for saved files."""
+QUIET_SECONDS = 0.02
+"""How long after a change the rebuild waits for more (MkDocs waits 0.1 s). The watcher reports
+all changes it found in one look together, so a save, however many files it writes, rarely
+spans two looks; a change that arrives later is built by the next rebuild."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ def serve(project: Project, host: str, port: int) -> None:
         root=str(preview.site_dir),
         polling_interval=POLL_SECONDS,
     )
+    server.build_delay = QUIET_SECONDS
     for part in WATCHED:
         if (project.root / part).exists():
             server.watch(str(project.root / part))
