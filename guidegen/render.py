@@ -14,7 +14,7 @@ from babel.dates import format_date
 from guidegen.fold import slugify
 from guidegen.loader import texts
 from guidegen.memo import Memo
-from guidegen.model import LANGS, Content, Guide, KpiTable, Topic, Value
+from guidegen.model import LANGS, Content, Glossary, Guide, KpiTable, Topic, Value
 from guidegen.numbers import format_value
 from guidegen.project import Project
 from guidegen.structure import Page, guide_path, link, source_lang, topic_path
@@ -149,6 +149,7 @@ def _guide_page(
     env: jinja2.Environment,
     content: Content,
     values: Values,
+    abbreviations: dict[str, str],
     lang: str,
     slug: str,
     updated: date | None,
@@ -171,7 +172,7 @@ def _guide_page(
         "content_lang": content_lang,
         "min_grouping_digits": site.min_grouping_digits,
         "kpi_tables": tables,
-        "glossary": localize(content.glossary, lang, values),
+        "abbreviations": abbreviations[lang],
         "fallback_notice": notice,
         "slug": slug,
         "updated": "",
@@ -248,10 +249,17 @@ def _shared_key(project: Project, content: Content) -> str:
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
+def _abbreviations(env: jinja2.Environment, glossary: Glossary, lang: str) -> str:
+    """Render the glossary's abbreviation definitions of a language, which every page but the
+    glossary and 404 pages ends with: once, not once a page (a third of a guide's rendering)."""
+    return env.get_template("pages/glossary_abbr.md.j2").render(glossary=glossary, lang=lang)
+
+
 def _guide_pages(
     env: jinja2.Environment,
     content: Content,
     values: Values,
+    abbreviations: dict[str, str],
     updated: dict[tuple[str, str], date],
     shared: str,
     memo: Memo,
@@ -265,7 +273,7 @@ def _guide_pages(
             sources = tuple((g, content.sources[(g, slug)]) for g in guides)
             keys[(lang, slug)] = key = (lang, slug, sources, shared, when)
             calls[key] = (lang, slug, when)
-    pages = memo.run(_guide_page, calls, shared=(env, content, values))
+    pages = memo.run(_guide_page, calls, shared=(env, content, values, abbreviations))
     return {place: pages[key] for place, key in keys.items()}
 
 
@@ -289,13 +297,15 @@ def render_pages(
     compiled.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
     values = computed_values(content)
-    rendered = _guide_pages(env, content, values, updated, shared, memo)
+    glossaries = {lang: localize(content.glossary, lang, values) for lang in LANGS}
+    abbreviations = {lang: _abbreviations(env, glossaries[lang], lang) for lang in LANGS}
+    rendered = _guide_pages(env, content, values, abbreviations, updated, shared, memo)
     pages = []
     for lang in LANGS:
         site = content.site.languages[lang]
         titles = {slug: _listing(g, lang, values) for slug, g in content.guides.items()}
-        glossary = localize(content.glossary, lang, values)
-        common = {"labels": site.labels, "lang": lang, "glossary": glossary}
+        glossary = glossaries[lang]
+        common = {"labels": site.labels, "lang": lang, "abbreviations": abbreviations[lang]}
         home_data = localize(site.home, lang, values)
         topics = [localize(topic, lang, values) for topic in content.site.topics]
         listed = [_topic(topic, lang, titles, "index.md") for topic in topics]
