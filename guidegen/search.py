@@ -365,7 +365,9 @@ def _assemble(bundle: Path, parts: list[Path]) -> None:
     _write_entry(bundle, languages)
 
 
-def _language_bundle(cache: Path, documents: Path, digest: str, runs: Runs) -> Path:
+def _language_bundle(
+    cache: Path, documents: Path, digest: str, runs: Runs, background: bool = False
+) -> Path:
     """Return the Pagefind bundle of one language's documents, kept in cache under their
     digest: a language is indexed again only when one of its documents changed, and one
     run at a time holds only that language's pages in memory."""
@@ -374,12 +376,30 @@ def _language_bundle(cache: Path, documents: Path, digest: str, runs: Runs) -> P
         cache.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".indexing-", dir=cache))
         try:
-            _pagefind(staging, documents, runs)
+            _pagefind(staging, documents, runs, background)
             shutil.rmtree(folder, ignore_errors=True)
             os.replace(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _keep_only(cache: Path, parts: list[Path]) -> None:
+    """Delete the cached bundles other than parts (those of the site's current documents)."""
+    for unused in sorted(set(cache.iterdir()) - set(parts)):
+        shutil.rmtree(unused)
+
+
+def _snapshot(documents: Path, folder: Path) -> dict[str, str]:
+    """Link each language's documents, as they are now, into folder; return their digests.
+
+    Builds replace documents (write_atomic) and never write into one, so the links keep these
+    bytes while the next build changes build/search: Pagefind reads, and the cache files its
+    bundle under, the documents of one build, never a mix of two.
+    """
+    for lang in LANGS:
+        shutil.copytree(documents / lang, folder / lang, copy_function=reuse_file)
+    return {lang: folder_digest(folder / lang) for lang in LANGS}
 
 
 class Index:
@@ -441,8 +461,7 @@ class Index:
         else:
             parts = self.parts.result()
             _assemble(bundle, parts)
-            for unused in sorted(set(self.cache.iterdir()) - set(parts)):
-                shutil.rmtree(unused)
+            _keep_only(self.cache, parts)
         _write_ui_settings(site.project.templates_dir, site.site_dir)
         behind = site.defer_search and self.indexed != site.state.get("search")
         return None if behind else self.indexed
@@ -452,18 +471,26 @@ def refresh_index(project: Project, site_dir: Path) -> None:
     """Bring a served site's search bundle up to date with build/search, in one swap.
 
     Runs after a build that deferred its search, while the pages are served with the previous
-    bundle. Pagefind runs at low priority and without the build lock, so that the next save's
+    bundle. It indexes a snapshot of the documents (taken under the build lock), and only the
+    languages whose documents changed: the others' bundles come from the cache the builds
+    use. Pagefind runs at low priority and without the build lock, so that the next save's
     build neither waits for it nor shares the CPUs with it evenly; the swap takes the lock. A
     bundle that a newer build has overtaken is brought up to date by that build's own refresh.
     """
     project.build_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="search-bundle-", dir=project.build_dir))
+    cache = project.build_dir / "cache" / "pagefind"
     runs = Runs()
     try:
-        for lang in LANGS:
-            _pagefind(staging / lang, project.build_dir / "search" / lang, runs, background=True)
-        _assemble(staging / BUNDLE, [staging / lang for lang in LANGS])
         with build_lock(project.build_dir):
+            digests = _snapshot(project.build_dir / "search", staging / "documents")
+        parts = [
+            _language_bundle(cache, staging / "documents" / lang, digests[lang], runs, True)
+            for lang in LANGS
+        ]
+        _assemble(staging / BUNDLE, parts)
+        with build_lock(project.build_dir):
+            _keep_only(cache, parts)
             settings = site_dir / UI_SETTINGS
             if settings.is_file():
                 shutil.copyfile(settings, staging / UI_SETTINGS)

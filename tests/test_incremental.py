@@ -13,6 +13,8 @@ from guidegen.build import build as build_in_process
 from guidegen.errors import Problem
 from guidegen.memo import Memos
 from guidegen.project import Project
+from guidegen.search import refresh_index
+from guidegen.serve import PreviewProject
 from tests.builds import built_mini_project, run_guidegen, snapshot
 
 ALPHA_RO = Path("content") / "ro" / "alpha.yaml"
@@ -182,6 +184,33 @@ def test_a_preview_that_keeps_its_memos_builds_what_a_clean_build_builds(
         )
         shutil.rmtree(clean)
     assert any(p.rule == "terminology" for p in reported), "the glossary change was not seen"
+
+
+def test_a_preview_whose_search_caught_up_equals_a_clean_build(
+    built: Path, tmp_path: Path
+) -> None:
+    """`guidegen serve` builds without search, then re-indexes a snapshot of the search
+    documents, only the languages whose documents changed: once caught up, its site (search
+    bundle included) is the one a clean build gives."""
+    root = tmp_path / "served"
+    shutil.copytree(built, root)
+    preview = PreviewProject(root)
+    cache = preview.build_dir / "cache" / "pagefind"
+    memos = Memos()
+    build_in_process(preview, memos=memos, defer_search=True)
+    for change in (edit_text, change_title, add_guide, delete_guide):
+        indexed = set(cache.iterdir())
+        change(root)
+        build_in_process(preview, memos=memos, defer_search=True)
+        refresh_index(preview, preview.site_dir)
+        clean = tmp_path / f"clean-{change.__name__}"
+        shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
+        build_in_process(Project(clean))
+        assert snapshot(preview.site_dir) == snapshot(Project(clean).site_dir), change.__name__
+        if change is edit_text:
+            # Only the Romanian documents changed: the Polish bundle came from the cache.
+            assert len(indexed & set(cache.iterdir())) == 1
+        shutil.rmtree(clean)
 
 
 def test_a_damaged_memo_file_costs_time_not_correctness(built: Path, tmp_path: Path) -> None:
