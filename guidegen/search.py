@@ -390,8 +390,8 @@ def _keep_only(cache: Path, parts: list[Path]) -> None:
         shutil.rmtree(unused)
 
 
-def _snapshot(documents: Path, folder: Path) -> dict[str, str]:
-    """Link each language's documents, as they are now, into folder; return their digests.
+def _snapshot(documents: Path, folder: Path) -> None:
+    """Link each language's documents, as they are now, into folder.
 
     Builds replace documents (write_atomic) and never write into one, so the links keep these
     bytes while the next build changes build/search: Pagefind reads, and the cache files its
@@ -399,7 +399,6 @@ def _snapshot(documents: Path, folder: Path) -> dict[str, str]:
     """
     for lang in LANGS:
         shutil.copytree(documents / lang, folder / lang, copy_function=reuse_file)
-    return {lang: folder_digest(folder / lang) for lang in LANGS}
 
 
 class Index:
@@ -483,11 +482,12 @@ def refresh_index(project: Project, site_dir: Path) -> None:
     runs = Runs()
     try:
         with build_lock(project.build_dir):
-            digests = _snapshot(project.build_dir / "search", staging / "documents")
-        parts = [
-            _language_bundle(cache, staging / "documents" / lang, digests[lang], runs, True)
-            for lang in LANGS
-        ]
+            _snapshot(project.build_dir / "search", staging / "documents")
+        parts = []
+        for lang in LANGS:
+            documents = staging / "documents" / lang
+            digest = folder_digest(documents)
+            parts.append(_language_bundle(cache, documents, digest, runs, background=True))
         _assemble(staging / BUNDLE, parts)
         with build_lock(project.build_dir):
             _keep_only(cache, parts)
