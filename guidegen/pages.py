@@ -390,15 +390,30 @@ def build_version(job: VersionBuild) -> VersionResult:
         logging.getLogger("mkdocs").removeHandler(counter)
 
 
+def _template_frame(error: BaseException, folders: tuple[Path, ...]) -> tuple[str, int] | None:
+    """Return the file and line of the innermost template below folders that error passed
+    through: Jinja puts the templates' lines into the traceback, and an error raised while
+    rendering (an undefined value) carries no place of its own."""
+    found, frame = None, error.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if any(Path(name).is_relative_to(folder) for folder in folders):
+            found = (name, frame.tb_lineno)
+        frame = frame.tb_next
+    return found
+
+
 def template_message(error: jinja2.TemplateError, root: Path, copy: Path, source: Path) -> str:
     """Describe a template error with its file (the one in source, not its copy) and line."""
     where = getattr(error, "filename", None) or getattr(error, "name", None)
+    line = getattr(error, "lineno", None)
+    if not (where and line):
+        where, line = _template_frame(error, (copy, source)) or (where, line)
     if where:
         path = Path(where)
         if path.is_relative_to(copy):
             path = source / path.relative_to(copy)
         where = path.relative_to(root).as_posix() if path.is_relative_to(root) else where
-    line = getattr(error, "lineno", None)
     place = f"{where}:{line}: " if where and line else ""
     return f"{place}template error: {error.message}: fix the template"
 

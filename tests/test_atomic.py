@@ -108,19 +108,21 @@ def test_broken_content_keeps_the_previous_site(project: Project) -> None:
         ("pages/guide.md.j2", "{{ reading_time | attr }}", "{{ no_such_value }}"),
         ("pages/guide.md.j2", "{{ reading_time | attr }}", "{% if %}"),
         ("overrides/main.html", "{% block extrahead %}", "{% block extrahead %}{% if %}"),
+        ("overrides/main.html", "{% block extrahead %}", "{% block extrahead %}{{ nothing.x }}"),
     ],
-    ids=["undefined-in-page", "syntax-in-page", "syntax-in-theme"],
+    ids=["undefined-in-page", "syntax-in-page", "syntax-in-theme", "undefined-in-theme"],
 )
 def test_a_template_error_keeps_the_previous_site(
     project: Project, template: str, old: str, new: str
 ) -> None:
     before = snapshot(project.site_dir)
+    original = (project.templates_dir / template).read_text("utf-8")
     edit(project.templates_dir / template, old, new)
     result = run_guidegen(project.root, "build")
     assert_failed_cleanly(result)
     assert "template" in result.stderr.lower()
-    if "{% if %}" in new:
-        assert f"templates/{template}:" in result.stderr
+    line = next(n for n, text in enumerate(original.splitlines(), 1) if old in text)
+    assert f"templates/{template}:{line}: template error" in result.stderr
     assert snapshot(project.site_dir) == before
     assert not leftovers(project)
 
