@@ -37,7 +37,6 @@ from guidegen import site  # noqa: E402
 from guidegen.build import Timings, build, check  # noqa: E402
 from guidegen.model import LANGS  # noqa: E402
 from guidegen.project import Project  # noqa: E402
-from guidegen.render import computed_values  # noqa: E402
 
 EXTERNAL_STAGES = ("mkdocs", "search")
 """Stages that are other tools' work (MkDocs, Pagefind); every other one is guidegen's own."""
@@ -203,8 +202,7 @@ def navigation(project: Project) -> dict[str, list[Any]]:
     """Return guidegen's navigation of each language, for the Material baseline."""
     content, _ = check(project)
     assert content is not None
-    values = computed_values(content)
-    return {lang: site.navigation(content, lang, values) for lang in LANGS}
+    return {lang: site.navigation(content, lang, content.values) for lang in LANGS}
 
 
 def site_bytes(folder: Path) -> int:

@@ -397,8 +397,9 @@ class Content:
     kpi: dict[str, KpiTable]
     glossary: Glossary
     calculations: Calculations
-    numbers: dict[str, dict[str, float]]
-    """lang -> name -> computed value of data/calculations.yaml (a percent as a fraction)."""
+    values: dict[str, dict[str, str]]
+    """lang -> name -> computed value of data/calculations.yaml as the language writes it
+    (CLDR, rounded to its digits): formatted once a build, for the pages and the navigation."""
     guides: dict[str, dict[str, Guide]]
     """slug -> language -> guide, sorted by slug."""
     sources: dict[tuple[str, str], str]

@@ -16,6 +16,7 @@ import jinja2
 from guidegen.fold import fold
 from guidegen.model import LANGS, Content
 from guidegen.project import Project
+from guidegen.render import compiled_templates
 from guidegen.structure import (
     VERSIONS,
     Page,
@@ -51,13 +52,17 @@ class BuiltSite:
 
 
 def _environment(project: Project) -> jinja2.Environment:
-    """Return a Jinja environment for the post-build templates (autoescaped XML)."""
+    """Return a Jinja environment for the post-build templates (autoescaped XML and HTML),
+    compiled once and kept between builds."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.templates_dir),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(
+            str(compiled_templates(project, "jinja-post-build"))
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from guidegen import search
 from guidegen.model import Content
 from guidegen.pages import VersionBuild, digest
 from guidegen.project import Project
-from guidegen.render import Values, attr, computed_values
+from guidegen.render import Values, attr
 from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
 from guidegen.values import fill
 
@@ -116,7 +116,7 @@ def version_builds(
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
     theme = _theme_digest(project)
-    values = computed_values(content)
+    values = content.values
     cache = project.build_dir / "cache"
     return [
         VersionBuild(

@@ -441,7 +441,12 @@ def load_content(
         kpi={t.id: t for t in kpi.tables},
         glossary=glossary,
         calculations=calculations,
-        numbers=numbers,
+        values={
+            lang: values.formatted(
+                calculations, numbers[lang], lang, site.languages[lang].min_grouping_digits
+            )
+            for lang in LANGS
+        },
         guides=dict(sorted(guides.items())),
         sources=sources,
     )

@@ -186,9 +186,7 @@ def test_a_preview_that_keeps_its_memos_builds_what_a_clean_build_builds(
     assert any(p.rule == "terminology" for p in reported), "the glossary change was not seen"
 
 
-def test_a_preview_whose_search_caught_up_equals_a_clean_build(
-    built: Path, tmp_path: Path
-) -> None:
+def test_a_preview_whose_search_caught_up_equals_a_clean_build(built: Path, tmp_path: Path) -> None:
     """`guidegen serve` builds without search, then re-indexes a snapshot of the search
     documents, only the languages whose documents changed: once caught up, its site (search
     bundle included) is the one a clean build gives."""
