@@ -43,6 +43,21 @@ class GuidegenError(Exception):
         super().__init__(message)
 
 
+def locate_template_error(error: Exception) -> None:
+    """Give a template error raised while rendering (an undefined value) the file and line
+    that a syntax error carries: those of the innermost template in its traceback, where
+    Jinja puts the templates' own lines. Kept on the error, the place survives the way back
+    from a worker process, which the traceback does not."""
+    if getattr(error, "filename", None) and getattr(error, "lineno", None):
+        return
+    frame = error.__traceback__
+    while frame is not None:
+        if "__jinja_exception__" in frame.tb_frame.f_globals:  # a template's frame
+            error.filename = frame.tb_frame.f_code.co_filename  # type: ignore[attr-defined]
+            error.lineno = frame.tb_lineno  # type: ignore[attr-defined]
+        frame = frame.tb_next
+
+
 def has_errors(problems: list[Problem], strict: bool = False) -> bool:
     """Tell whether the problems stop a build (warnings count when strict)."""
     return any(p.severity == "error" or strict for p in problems)

@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 from babel.dates import format_date
 
+from guidegen.errors import locate_template_error
 from guidegen.fold import slugify
 from guidegen.loader import texts
 from guidegen.memo import Memo
@@ -180,7 +181,11 @@ def _guide_page(
     if updated:
         day = format_date(updated, format="long", locale=lang)
         context["updated"] = fill(labels.updated, {"date": day})
-    body = env.get_template("pages/guide.md.j2").render(context)
+    try:
+        body = env.get_template("pages/guide.md.j2").render(context)
+    except jinja2.TemplateError as error:
+        locate_template_error(error)  # guide pages render in worker processes
+        raise
     return Page(
         lang,
         f"{slug}.md",

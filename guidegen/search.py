@@ -59,6 +59,9 @@ UI_SETTINGS = f"{BUNDLE}/guidegen-ui.json"
 ENTRY = "pagefind-entry.json"
 """Pagefind's entry file in the bundle: version, languages and their index hashes."""
 
+STAGING = ".indexing-"
+"""Name prefix of the folder a bundle is indexed into before it joins the cache."""
+
 UNUSED_FILES = (
     "pagefind-ui.js",
     "pagefind-ui.css",
@@ -374,7 +377,7 @@ def _language_bundle(
     folder = cache / digest
     if not (folder / ENTRY).is_file():
         cache.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".indexing-", dir=cache))
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=cache))
         try:
             _pagefind(staging, documents, runs, background)
             shutil.rmtree(folder, ignore_errors=True)
@@ -385,9 +388,11 @@ def _language_bundle(
 
 
 def _keep_only(cache: Path, parts: list[Path]) -> None:
-    """Delete the cached bundles other than parts (those of the site's current documents)."""
+    """Delete the cached bundles other than parts (those of the site's current documents),
+    leaving any bundle still being indexed (another run's)."""
     for unused in sorted(set(cache.iterdir()) - set(parts)):
-        shutil.rmtree(unused)
+        if not unused.name.startswith(STAGING):
+            shutil.rmtree(unused)
 
 
 def _snapshot(documents: Path, folder: Path) -> None:
@@ -412,7 +417,7 @@ class Index:
 
     Each language's bundle is reused from build/cache/pagefind while its documents are
     unchanged (_language_bundle). With site.defer_search the current bundle is copied as it
-    is and refresh_index() catches up later.
+    is and refresh_index() catches up later: such a build leaves the cache to it.
     """
 
     def __init__(self, site: BuiltSite) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.run import make_project
 from guidegen.project import Project
+from guidegen.workers import MANY
 from guidegen.write import replace_dir
 from tests.builds import (
     built_mini_project,
@@ -22,6 +24,7 @@ from tests.builds import (
     run_guidegen,
     snapshot,
 )
+from tests.conftest import REPO
 
 STAGING = ".site-staging-*"
 """The work folders of builds (one per running build), next to site/."""
@@ -125,6 +128,23 @@ def test_a_template_error_keeps_the_previous_site(
     assert f"templates/{template}:{line}: template error" in result.stderr
     assert snapshot(project.site_dir) == before
     assert not leftovers(project)
+
+
+def test_a_template_error_in_pages_rendered_by_worker_processes_keeps_its_place(
+    tmp_path: Path,
+) -> None:
+    """With many guides the guide pages render in worker processes, and an error comes back
+    from one without its traceback: the template's file and line must come back with it."""
+    project = make_project(REPO, tmp_path / "many", MANY)  # a page per guide and language
+    template = project.templates_dir / "pages" / "guide.md.j2"
+    lines = template.read_text("utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "{{ reading_time | attr }}" in text)
+    edit(template, "{{ reading_time | attr }}", "{{ no_such_value }}")
+    result = run_guidegen(project.root, "build")
+    assert_failed_cleanly(result)
+    assert f"templates/pages/guide.md.j2:{line}: template error: 'no_such_value' is undefined" in (
+        result.stderr
+    )
 
 
 def test_ctrl_c_during_mkdocs_keeps_the_previous_site(project: Project) -> None:
