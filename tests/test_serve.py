@@ -8,15 +8,20 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from guidegen import search
 from guidegen.fold import fold
+from guidegen.memo import Memos
+from guidegen.serve import Builder, PreviewProject
 from tests.conftest import REPO, copy_project, free_port
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -137,3 +142,28 @@ def test_search_catches_up_after_the_reload(preview: Preview) -> None:
     preview.wait_for(lambda: preview.page_has("alpha.html", "zăpăcitor"), "the reloaded page")
     preview.wait_for(lambda: entry.read_text("utf-8") != before, "the search index to catch up")
     assert "Traceback" not in preview.log.read_text("utf-8")
+
+
+def test_a_burst_of_saves_costs_two_search_refreshes_not_one_a_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each save asks for a search refresh (Pagefind, seconds on a large site); one that has
+    not started yet covers the saves after it, so a burst queues one, not one a save."""
+    started: list[Path] = []
+    release = threading.Event()
+
+    def refresh(project: PreviewProject, site_dir: Path) -> None:
+        started.append(site_dir)
+        release.wait(TIMEOUT)
+
+    monkeypatch.setattr(search, "refresh_index", refresh)
+    with ThreadPoolExecutor(max_workers=1) as searches:
+        builder = Builder(PreviewProject(tmp_path), "http://127.0.0.1/", searches, Memos())
+        builder.refresh_later()
+        deadline = time.monotonic() + TIMEOUT
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for _ in range(5):
+            builder.refresh_later()
+        release.set()
+    assert len(started) == 2
