@@ -202,7 +202,7 @@ def navigation(project: Project) -> dict[str, list[Any]]:
     """Return guidegen's navigation of each language, for the Material baseline."""
     content, _ = check(project)
     assert content is not None
-    return {lang: site.navigation(content, lang, content.values) for lang in LANGS}
+    return {lang: site.navigation(content, lang) for lang in LANGS}
 
 
 def site_bytes(folder: Path) -> int:

@@ -147,7 +147,6 @@ Values = dict[str, dict[str, str]]
 def _guide_page(
     env: jinja2.Environment,
     content: Content,
-    values: Values,
     abbreviations: dict[str, str],
     lang: str,
     slug: str,
@@ -156,6 +155,7 @@ def _guide_page(
     """Render one guide for one language tree, falling back to another language's text."""
     guides = content.guides[slug]
     content_lang = source_lang(guides, lang)
+    values = content.values
     guide: Guide = localize(guides[content_lang], content_lang, values)
     site = content.site.languages[lang]
     labels = site.labels
@@ -261,7 +261,6 @@ def _abbreviations(env: jinja2.Environment, glossary: Glossary, lang: str) -> st
 def _guide_pages(
     env: jinja2.Environment,
     content: Content,
-    values: Values,
     abbreviations: dict[str, str],
     updated: dict[tuple[str, str], date],
     shared: str,
@@ -276,7 +275,7 @@ def _guide_pages(
             sources = tuple((g, content.sources[(g, slug)]) for g in guides)
             keys[(lang, slug)] = key = (lang, slug, sources, shared, when)
             calls[key] = (lang, slug, when)
-    pages = memo.run(_guide_page, calls, shared=(env, content, values, abbreviations))
+    pages = memo.run(_guide_page, calls, shared=(env, content, abbreviations))
     return {place: pages[key] for place, key in keys.items()}
 
 
@@ -299,7 +298,7 @@ def render_pages(
     values = content.values
     glossaries = {lang: localize(content.glossary, lang, values) for lang in LANGS}
     abbreviations = {lang: _abbreviations(env, glossaries[lang], lang) for lang in LANGS}
-    rendered = _guide_pages(env, content, values, abbreviations, updated, shared, memo)
+    rendered = _guide_pages(env, content, abbreviations, updated, shared, memo)
     pages = []
     for lang in LANGS:
         site = content.site.languages[lang]

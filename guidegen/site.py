@@ -11,7 +11,7 @@ from guidegen import search
 from guidegen.model import Content
 from guidegen.pages import VersionBuild, digest
 from guidegen.project import Project
-from guidegen.render import Values, attr
+from guidegen.render import attr
 from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
 from guidegen.values import fill
 
@@ -29,7 +29,7 @@ def theme_files(project: Project) -> list[OutputFile]:
     ]
 
 
-def navigation(content: Content, lang: str, values: Values) -> list[Any]:
+def navigation(content: Content, lang: str) -> list[Any]:
     """Return one language's navigation: home, each topic (its page, its guides), glossary.
 
     Every page is in it, so MkDocs knows them all; the theme shows only the current topic's
@@ -37,7 +37,7 @@ def navigation(content: Content, lang: str, values: Values) -> list[Any]:
     """
     topics = []
     for topic in content.site.topics:
-        title = attr(fill(getattr(topic, lang).title, values[lang]))
+        title = attr(fill(getattr(topic, lang).title, content.values[lang]))
         topics.append({title: [topic_path(topic.id), *map(guide_path, topic.guides)]})
     return ["index.md", *topics, "glossary.md"]
 
@@ -48,7 +48,6 @@ def _settings(
     version: Version,
     raw: dict[str, Any],
     site_url: str | None,
-    values: Values,
 ) -> dict[str, Any]:
     """Return the MkDocs settings of one original version: folders, theme, names, navigation.
 
@@ -83,7 +82,7 @@ def _settings(
         "site_url": site_url or raw.get("site_url"),
         "site_name": attr(site.site_name),
         "site_description": attr(site.site_description),
-        "nav": navigation(content, version.lang, values),
+        "nav": navigation(content, version.lang),
         "extra": extra,
     }
 
@@ -116,13 +115,12 @@ def version_builds(
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
     theme = _theme_digest(project)
-    values = content.values
     cache = project.build_dir / "cache"
     return [
         VersionBuild(
             version=version,
             config_file=str(project.config_file),
-            settings=_settings(project, content, version, raw, site_url, values),
+            settings=_settings(project, content, version, raw, site_url),
             filters={"window": window},
             out_dir=work / version.locale,
             cache_dir=cache / "markdown" / version.locale,
