@@ -66,11 +66,12 @@ def _environment(project: Project) -> jinja2.Environment:
     )
 
 
-def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url: str) -> None:
+def write_sitemaps(
+    env: jinja2.Environment, site_dir: Path, pages: list[Page], site_url: str
+) -> None:
     """Write one sitemap per language of its original pages, and drop the variants' sitemaps."""
     for stale in sorted(site_dir.rglob("sitemap.xml*")):
         stale.unlink()
-    env = _environment(project)
     sitemaps = []
     for lang in LANGS:
         version = Version(lang, False)
@@ -87,14 +88,14 @@ def write_sitemaps(project: Project, site_dir: Path, pages: list[Page], site_url
 
 
 def write_redirects(
-    project: Project,
+    env: jinja2.Environment,
     site_dir: Path,
     pages: list[Page],
     redirects: Mapping[str, str],
     site_url: str,
 ) -> None:
     """Write a small page at every old guide address, in every version, leading to the guide."""
-    template = _environment(project).get_template("redirect.html.j2")
+    template = env.get_template("redirect.html.j2")
     by_path = {(p.lang, p.path): p for p in pages}
     for old in sorted(redirects):
         new = redirect_chain(redirects, (), old)[-1]  # checked: the chain ends at a guide
@@ -113,7 +114,6 @@ def write_redirects(
 
 def run(site: BuiltSite) -> None:
     """Write the sitemaps, robots.txt and redirects into a freshly built site folder."""
-    write_sitemaps(site.project, site.site_dir, site.pages, site.site_url)
-    write_redirects(
-        site.project, site.site_dir, site.pages, site.content.site.redirects, site.site_url
-    )
+    env = _environment(site.project)
+    write_sitemaps(env, site.site_dir, site.pages, site.site_url)
+    write_redirects(env, site.site_dir, site.pages, site.content.site.redirects, site.site_url)

@@ -11,7 +11,7 @@ from guidegen import search
 from guidegen.model import Content
 from guidegen.pages import VersionBuild, digest
 from guidegen.project import Project
-from guidegen.render import attr
+from guidegen.render import attr, compiled_templates
 from guidegen.structure import ORIGINALS, OutputFile, Version, guide_path, topic_path
 from guidegen.values import fill
 
@@ -124,7 +124,7 @@ def version_builds(
             filters={"window": window},
             out_dir=work / version.locale,
             cache_dir=cache / "markdown" / version.locale,
-            jinja_cache=cache / "jinja",
+            jinja_cache=compiled_templates(project),
             previous=previous,
             known=known,
             with_theme=version.prefix == "",
