@@ -78,6 +78,17 @@ def address_arg(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def seconds_arg(value: str) -> float:
+    """Accept a number of seconds, more than 0 and at most a minute."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 60:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of seconds, e.g. 0.5")
+    return seconds
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build site/."""
     project = Project(args.root)
@@ -152,7 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site with live reload."""
     host, port = args.dev_addr
     try:
-        serve.serve(Project(args.root), host, port)
+        serve.serve(Project(args.root), host, port, args.poll)
     except KeyboardInterrupt:
         print("preview stopped", file=sys.stderr)
     return EXIT_OK
@@ -208,6 +219,13 @@ def parser() -> argparse.ArgumentParser:
         default=("127.0.0.1", 8000),
         metavar="HOST:PORT",
         help="where to serve (default 127.0.0.1:8000)",
+    )
+    serve_cmd.add_argument(
+        "--poll",
+        type=seconds_arg,
+        metavar="SECONDS",
+        help="look for saves every SECONDS instead of being told of them by the system, for "
+        "network drives and containers where saves go unnoticed (e.g. --poll 0.5)",
     )
     serve_cmd.set_defaults(func=cmd_serve)
     return main

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -17,11 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from watchdog.observers.api import BaseObserver
 
 from guidegen import search
+from guidegen.errors import GuidegenError
 from guidegen.fold import fold
 from guidegen.memo import Memos
-from guidegen.serve import Builder, PreviewProject
+from guidegen.project import Project
+from guidegen.serve import Builder, PreviewProject, serve
 from tests.conftest import REPO, copy_project, free_port
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -59,14 +63,20 @@ class Preview:
         return page is not None and text in page
 
 
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[Preview]:
-    """Serve a copy of the mini project on a free loopback port."""
-    root = tmp_path / "project"
+def mini_project(root: Path) -> Path:
+    """Copy the project with the mini fixture's content into root."""
     copy_project(REPO, root)
     for part in ("content", "data"):
         shutil.rmtree(root / part)
         shutil.copytree(MINI / part, root / part)
+    return root
+
+
+@pytest.fixture
+def preview(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Preview]:
+    """Serve a copy of the mini project on a free loopback port (with the serve options a
+    test passes as the fixture's parameter)."""
+    root = mini_project(tmp_path / "project")
     port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -81,6 +91,7 @@ def preview(tmp_path: Path) -> Iterator[Preview]:
                 "serve",
                 "--dev-addr",
                 f"127.0.0.1:{port}",
+                *getattr(request, "param", []),
             ],
             stdout=out,
             stderr=out,
@@ -116,6 +127,44 @@ def test_a_save_reaches_every_language_tree_over_http(preview: Preview) -> None:
     assert preview.page_has("ro-Latn/", fold(title))
     assert "livereload" in preview.fetch("")
     assert not (preview.root / "site").exists()
+
+
+@pytest.mark.parametrize("preview", [["--poll", "0.2"]], indirect=True)
+def test_a_save_is_seen_by_polling_where_the_system_does_not_report_saves(
+    preview: Preview,
+) -> None:
+    retitle(preview.root / "content" / "pl" / "alpha.yaml", "Zaufanie w Łodzi, nowe wydanie")
+    preview.wait_for(lambda: preview.page_has("pl/", "Zaufanie w Łodzi"), "the new pl title")
+    assert preview.page_has("pl-Latn/", "Zaufanie w Lodzi")
+
+
+def test_one_save_is_one_rebuild_though_every_build_reads_the_content(preview: Preview) -> None:
+    """The system also reports a file being opened and read; a build reads every content file,
+    so reacting to that would rebuild forever."""
+
+    def rebuilds() -> int:
+        return preview.log.read_text("utf-8").count("rebuilt in")
+
+    preview.wait_for(lambda: rebuilds() == 1, "the first build")
+    retitle(preview.root / "content" / "ro" / "alpha.yaml", "O singură reconstruire")
+    preview.wait_for(lambda: preview.page_has("", "O singură reconstruire"), "the reload")
+    time.sleep(3)
+    assert rebuilds() == 2, preview.log.read_text("utf-8")
+
+
+def test_a_system_that_refuses_to_watch_is_explained_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system's limit of watched folders (inotify's max_user_watches) is reached."""
+
+    def refuse(observer: BaseObserver) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    root = mini_project(tmp_path / "project")
+    monkeypatch.setattr(BaseObserver, "start", refuse)
+    with pytest.raises(GuidegenError, match=r"cannot watch .*run `guidegen serve --poll 0\.5`"):
+        serve(Project(root), "127.0.0.1", free_port())
+    assert not (root / ".site-preview").exists()
 
 
 def test_a_broken_save_keeps_the_last_good_site_until_the_next_good_save(
