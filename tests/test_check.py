@@ -157,6 +157,9 @@ def test_a_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         ["status", "--mark", "pl"],
         ["new", "Not A Slug"],
         ["serve", "--dev-addr", "localhost"],
+        ["serve", "--poll", "0"],
+        ["serve", "--poll", "nan"],
+        ["serve", "--poll", "soon"],
         [],
     ],
 )
