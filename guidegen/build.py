@@ -26,7 +26,6 @@ from guidegen.structure import Page
 from guidegen.validate import load_content
 from guidegen.variants import documents, write_variants
 from guidegen.write import (
-    WriteReport,
     build_lock,
     replace_dir,
     restore_interrupted_swap,
@@ -71,7 +70,7 @@ def check(
 
 def generate(
     project: Project, content: Content, *, timings: Timings | None = None, memo: Memo | None = None
-) -> tuple[list[Page], WriteReport]:
+) -> list[Page]:
     """Render the pages and write the generated docs tree."""
     timings = timings or Timings()
     with timings.stage("render"):
@@ -85,7 +84,8 @@ def generate(
         pages = render_pages(project, content, updated, memo)
         files = documents(pages, content) + site.theme_files(project)
     with timings.stage("write"):
-        return pages, write_tree(project.build_dir, files)
+        write_tree(project.build_dir, files)
+    return pages
 
 
 def _manifest_file(project: Project) -> Path:
@@ -121,7 +121,7 @@ def _read_manifest(project: Project) -> dict[str, Any]:
 def _generate(project: Project, content: Content, timings: Timings, memo: Memo) -> list[Page]:
     """Render and write the docs tree, naming a page template's error by its file and line."""
     try:
-        return generate(project, content, timings=timings, memo=memo)[0]
+        return generate(project, content, timings=timings, memo=memo)
     except jinja2.TemplateError as error:
         templates = project.templates_dir
         message = template_message(error, project.root, templates, templates)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
 import hashlib
 import logging
 import os
+import posixpath
 import shutil
 import signal
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,21 +40,14 @@ STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 """Ctrl-C and SIGTERM: held back (pthread_sigmask) while a step must not be cut in two."""
 
 
-@dataclass(frozen=True)
-class WriteReport:
-    """What a write changed."""
+def _checked(path: str) -> str:
+    """Return an output path as written, refusing one that leaves the managed folders.
 
-    written: list[str]
-    removed: list[str]
-    unchanged: int
-
-
-def _target(build_dir: Path, roots: list[Path], path: str) -> Path:
-    """Resolve an output path, refusing one that leaves the managed folders (roots)."""
-    target = (build_dir / path).resolve()
-    if not any(target.is_relative_to(root) for root in roots):
-        raise GuidegenError(f"refusing to write '{path}': it is outside {build_dir}")
-    return target
+    Paths are checked as text: only guidegen writes below build/, and never a link.
+    """
+    if posixpath.normpath(path) != path or path.split("/")[0] not in MANAGED or path in MANAGED:
+        raise GuidegenError(f"refusing to write '{path}': it is outside {', '.join(MANAGED)}")
+    return path
 
 
 @contextmanager
@@ -78,11 +72,15 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def folder_digest(folder: Path) -> str:
     """Return a digest of every file below folder: names and bytes."""
+    names = []
+    for parent, _, files in os.walk(folder):
+        below = os.path.relpath(parent, folder)
+        names += [name if below == "." else f"{below}/{name}" for name in files]
     hashed = hashlib.sha256()
-    for file in sorted(folder.rglob("*")):
-        if file.is_file():
-            hashed.update(file.relative_to(folder).as_posix().encode() + b"\0")
-            hashed.update(hashlib.sha256(file.read_bytes()).digest())
+    for name in sorted(names):
+        hashed.update(name.encode() + b"\0")
+        with open(os.path.join(folder, name), "rb") as file:
+            hashed.update(hashlib.sha256(file.read()).digest())
     return hashed.hexdigest()
 
 
@@ -94,41 +92,42 @@ def reuse_file(source: Path | str, target: Path | str) -> None:
     bytes. Where links are not possible (another file system, no link support) it is a copy;
     a target that exists already is an error, never written through.
     """
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(source, target)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:  # the target's folder is new (or the source is missing)
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
     except OSError as error:
         if error.errno not in NO_LINKS:
             raise
         shutil.copyfile(source, target)
 
 
-def write_tree(build_dir: Path, files: list[OutputFile]) -> WriteReport:
+def write_tree(build_dir: Path, files: list[OutputFile]) -> None:
     """Write files below build_dir where their bytes differ; delete managed files not listed."""
-    targets: dict[Path, bytes] = {}
-    roots = [(build_dir / folder).resolve() for folder in MANAGED]
+    targets: dict[str, bytes] = {}
     for file in files:
-        target = _target(build_dir, roots, file.path)
-        if target in targets:
+        if _checked(file.path) in targets:
             raise GuidegenError(f"two pages would be written to '{file.path}': rename one")
-        targets[target] = file.text.encode("utf-8")
-    written, unchanged = [], 0
-    for target, data in targets.items():
-        if target.is_file() and target.read_bytes() == data:
-            unchanged += 1
-            continue
-        write_atomic(target, data)
-        written.append(target.relative_to(build_dir.resolve()).as_posix())
-    removed = []
+        targets[file.path] = file.text.encode("utf-8")
+    for path, data in targets.items():
+        target = build_dir / path
+        try:
+            unchanged = target.read_bytes() == data
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            write_atomic(target, data)
     for folder in MANAGED:
-        for existing in sorted((build_dir / folder).rglob("*"), reverse=True):
-            resolved = existing.resolve()
-            if existing.is_file() and resolved not in targets:
-                existing.unlink()
-                removed.append(resolved.relative_to(build_dir.resolve()).as_posix())
-            elif existing.is_dir() and not any(existing.iterdir()):
-                existing.rmdir()
-    return WriteReport(written, removed, unchanged)
+        for parent, folders, names in os.walk(build_dir / folder, topdown=False):
+            below = Path(parent).relative_to(build_dir).as_posix()
+            for name in names:
+                if f"{below}/{name}" not in targets:
+                    os.unlink(os.path.join(parent, name))
+            for name in folders:
+                with contextlib.suppress(OSError):  # not empty: it holds a listed file
+                    os.rmdir(os.path.join(parent, name))
 
 
 def _remove(folder: Path) -> None:
