@@ -218,10 +218,11 @@ def build(
                 cards.write_cards(project, content, pages, work / "site")
             with timings.stage("post-build"):
                 postbuild.run(built)
+            if owned and (memos.changed or not memo_file(project).is_file()):
+                # Meanwhile Pagefind indexes (at 1000 guides, saving takes 2 s).
+                _keep(memos, memo_file(project))
             with timings.stage("search"):
                 state = {"search": index.finish()}
         versions = {job.version.locale: r.record() for job, r in zip(jobs, results, strict=True)}
         _publish(project, work / "site", {"pages": keys, "state": state, "versions": versions})
-        if owned and (memos.changed or not memo_file(project).is_file()):
-            _keep(memos, memo_file(project))
     return project.site_dir

@@ -163,6 +163,24 @@ def _add_theme_files(
             files.append(File(path, folder, config.site_dir, config.use_directory_urls))
 
 
+def _copy_static_files(files: Files, previous: Path) -> None:
+    """Copy the static files (the theme's scripts, styles and images) as MkDocs does, but
+    hard-link those that the current site holds with the same bytes: creating them anew cost
+    a one-guide rebuild at 12 guides 40 ms, 46 files each build."""
+    for file in files:
+        if file.is_documentation_page() or not file.inclusion.is_included():
+            continue
+        current = previous / file.dest_uri
+        try:
+            same = current.read_bytes() == file.content_bytes
+        except OSError:
+            same = False
+        if same:
+            reuse_file(current, file.abs_dest_path)
+        else:
+            file.copy_file()
+
+
 def _toc_data(items: list[AnchorLink]) -> list[dict[str, Any]]:
     """Return a table of contents as plain data."""
     return [
@@ -357,7 +375,7 @@ def build_version(job: VersionBuild) -> VersionResult:
         )
         metas = {p.file.src_uri: digest(p.meta) for p in pages}
         markdown = _markdown_digest(config, documents)
-        files.copy_static_files()
+        _copy_static_files(files, job.previous)
         if job.with_theme:
             # Not MkDocs' sitemap.xml (and .gz): post-build writes one sitemap per language.
             for name in sorted(config.theme.static_templates - {"sitemap.xml"}):
