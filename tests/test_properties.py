@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from guidegen.errors import GuidegenError, Problem, has_errors
-from guidegen.loader import decode, parse
+from guidegen.lint import lint_document, lint_text
+from guidegen.loader import Document, decode, parse
 from guidegen.model import Guide
 from guidegen.project import Project
 from guidegen.render import render_pages
@@ -125,3 +126,37 @@ def test_random_unicode_in_a_text_field(project: Project, text: str, field: str)
 def test_the_unchanged_guide_renders(project: Project) -> None:
     result = run_pipeline(project, (FIXTURE / GUIDE_FILE).read_bytes())
     assert result and all(isinstance(item, OutputFile) for item in result)
+
+
+lint_texts = st.lists(
+    st.one_of(
+        st.text(max_size=30),
+        st.lists(
+            st.sampled_from(
+                [*'ab ,.()„”"', "lorem", "ıpsum", "İPSUM", "TODO", "<>", *"şж\u200b\x07"]
+            ),
+            max_size=12,
+        ).map("".join),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@PROFILE
+@given(texts=lint_texts)
+@example(texts=["Un program, program nou"])
+@example(texts=["(lorem ıpsum)", "ok"])
+@example(texts=["İpsum"])
+def test_a_files_first_look_never_hides_what_each_text_breaks(texts: list[str]) -> None:
+    """lint_document looks at all texts of a file at once before checking each one; it must
+    report exactly what checking every text with every rule reports."""
+    doc, problems = parse("content/ro/x.yaml", yaml.safe_dump({"faq": texts}, allow_unicode=True))
+    assert doc is not None, problems
+    each = [p for loc, text in doc.strings for p in lint_text(doc, loc, text, "ro")]
+    assert sorted(set(lint_document(doc, "ro")) - set(_diacritics(doc))) == sorted(set(each))
+
+
+def _diacritics(doc: Document) -> list[Problem]:
+    """The file-wide rule of lint_document (too few diacritics), not a rule of each text."""
+    return [p for p in lint_document(doc, "ro") if p.rule == "no-diacritics"]
