@@ -72,6 +72,11 @@ def change_theme(root: Path) -> None:
     )
 
 
+def change_stylesheet(root: Path) -> None:
+    """Change the theme's stylesheet, a static file that builds otherwise hard-link."""
+    replace(root, Path("templates/overrides/assets/guidegen.css"), ":root {", ":root { --gg-x: 0;")
+
+
 def undo_edit_text(root: Path) -> None:
     """Put back the sentence edit_text changed: the file has its earlier bytes again."""
     replace(root, ALPHA_RO, "Vei ști ce să măsori mâine.", "Vei ști ce să măsori.")
@@ -118,9 +123,10 @@ def reused(messages: str) -> tuple[int, int]:
         (nothing, add_guide, False),
         (add_guide, delete_guide, False),
         (nothing, change_theme, False),
+        (nothing, change_stylesheet, False),
         (nothing, nothing, True),
     ],
-    ids=["edit", "title", "new-guide", "deleted-guide", "theme", "no-change"],
+    ids=["edit", "title", "new-guide", "deleted-guide", "theme", "stylesheet", "no-change"],
 )
 def test_an_incremental_build_equals_a_clean_build(
     built: Path,
