@@ -210,33 +210,49 @@ def site_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def measure(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
-    """Run every measurement of one size; return the figures.
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the run of median total time (its stages are one real run's, not mixed)."""
+    return sorted(runs, key=lambda run: run["total"])[len(runs) // 2]
 
-    guidegen: a full build from nothing, a rebuild with nothing changed, a rebuild after one
-    guide changed. Then the baselines from nothing on the Markdown guidegen generated.
+
+def measure(source: Path, guides: int, keep: Path | None, runs: int) -> dict[str, Any]:
+    """Run every measurement of one size `runs` times; return the median figures.
+
+    Each round builds from nothing with guidegen, then the baselines on the Markdown guidegen
+    generated (the round's load is shared alike). Then, on the last full build's build/ and
+    site/, `runs` rebuilds with nothing changed and `runs` rebuilds after one guide changed.
     """
     root = Path(tempfile.mkdtemp(prefix=f"guidegen-bench-{guides}-", dir=keep))
     project = make_project(source, root, guides)
     load = os.getloadavg()[0]
-    full = timed_build(project, clean=True)
-    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    unchanged = timed_build(project, clean=False)
-    touch_one_guide(project)
-    one_file = timed_build(project, clean=False)
+    full, material, hugo = [], [], []
+    for _ in range(runs):
+        full.append(timed_build(project, clean=True))
+        if len(full) == 1:  # before the baselines add their processes to the children
+            peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        material.append(baselines.material(project, navigation(project), root / "material"))
+        hugo.append(baselines.hugo(project, root / "hugo"))
+    unchanged = [timed_build(project, clean=False) for _ in range(runs)]
+    one_file = []
+    for _ in range(runs):
+        touch_one_guide(project)
+        one_file.append(timed_build(project, clean=False))
     result = {
         "guides": guides,
+        "runs": runs,
         "pages": sum(1 for _ in project.site_dir.rglob("*.html")),
-        "full": full,
-        "no_change": unchanged,
-        "one_file": one_file,
+        "full": median_run(full),
+        "full_range": (min(r["total"] for r in full), max(r["total"] for r in full)),
+        "no_change": median_run(unchanged),
+        "one_file": median_run(one_file),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_child_mb": peak_children,
         "site_bytes": site_bytes(project.site_dir),
         "page": page_weight(project.site_dir),
         "search": search_download(project.site_dir),
-        "material": baselines.material(project, navigation(project), root / "material"),
-        "hugo": baselines.hugo(project, root / "hugo"),
+        "material": median_run(material),
+        "material_range": (min(r["total"] for r in material), max(r["total"] for r in material)),
+        "hugo": median_run(hugo),
     }
     result["load"] = (load, os.getloadavg()[0])
     if keep is None:
@@ -244,9 +260,10 @@ def measure(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
     return result
 
 
-def run_size(source: Path, guides: int, keep: Path | None) -> dict[str, Any]:
+def run_size(source: Path, guides: int, keep: Path | None, runs: int) -> dict[str, Any]:
     """Measure one size in a fresh interpreter, so that its peak memory is its own."""
     command = [sys.executable, __file__, "--one", str(guides), "--source", str(source)]
+    command += ["--runs", str(runs)]
     if keep:
         command += ["--keep", str(keep)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -288,6 +305,11 @@ def kb(size: int) -> str:
     return f"{size / 1000:,.0f} kB"
 
 
+def spread(extremes: tuple[float, float]) -> str:
+    """Write the fastest and slowest of a measurement's runs."""
+    return f"{extremes[0]:.2f}–{extremes[1]:.2f} s"
+
+
 def table(results: list[dict[str, Any]]) -> list[str]:
     """Return the Markdown tables of the results, ratios against the same run's figures."""
     base = results[0]["full"]["total"]
@@ -319,8 +341,9 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     for r in results:
         full, mat, hugo = r["full"]["total"], r["material"], r["hugo"]
         lines.append(
-            f"| {r['guides']} | {full:.2f} s ({r['pages']} pages) | {mat['total']:.2f} s "
-            f"({mat['pages']} pages) | {full / mat['total']:.2f} | {hugo['total']:.2f} s "
+            f"| {r['guides']} | {full:.2f} s ({r['pages']} pages; {spread(r['full_range'])}) | "
+            f"{mat['total']:.2f} s ({mat['pages']} pages; {spread(r['material_range'])}) | "
+            f"{full / mat['total']:.2f} | {hugo['total']:.2f} s "
             f"({hugo['pages']} pages) | {full / hugo['total']:.1f} | "
             f"{r['no_change']['total']:.2f} s ({r['no_change']['total'] / full:.0%}) | "
             f"{r['one_file']['total']:.2f} s ({r['one_file']['total'] / full:.0%}) | "
@@ -365,7 +388,10 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             *table(results),
             "",
             "How to read it: times are wall-clock seconds of `guidegen.build.build` in one process "
-            "per size; a full build starts without build/ and site/. Stage shares are of the full "
+            f"per size, each the median of {results[0]['runs']} runs (the fastest and slowest "
+            "full builds in brackets); a round of a full guidegen build and the two baselines runs "
+            "before the next, so that a change of the machine's load meets all three alike. A "
+            "full build starts without build/ and site/. Stage shares are of the full "
             "build; guidegen's own share counts every stage except "
             f"{' and '.join(EXTERNAL_STAGES)} (guidegen's search documents, then the wait for "
             "Pagefind, which indexes while the variants, cards and sitemaps are written). "
@@ -409,11 +435,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="rounds of each measurement, of which the median is reported (default: 3)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if args.one:
-        print(json.dumps(measure(args.source.resolve(), args.one, args.keep)))
+        print(json.dumps(measure(args.source.resolve(), args.one, args.keep, args.runs)))
         return 0
     command = "python bench/run.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     old = args.output.read_text("utf-8") if args.output.is_file() else ""
@@ -427,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for guides in sorted(args.guides):
         print(f"building {guides} guides per language ...", file=sys.stderr, flush=True)
-        results.append(run_size(args.source.resolve(), guides, args.keep))
+        results.append(run_size(args.source.resolve(), guides, args.keep, args.runs))
         text = report(results, command.strip())
         args.output.write_text(text + ("\n" + lighthouse if lighthouse else ""), "utf-8")
     print(args.output.read_text("utf-8"))
