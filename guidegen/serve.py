@@ -13,6 +13,8 @@ from pathlib import Path
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 from watchdog.events import (
+    DirDeletedEvent,
+    DirMovedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
@@ -32,13 +34,17 @@ from guidegen.report import as_text, file_error
 
 WATCHED = ("content", "data", "templates", "mkdocs.yml")
 """What a save in triggers a rebuild."""
+FOLDERS_GONE: tuple[type[FileSystemEvent], ...] = (DirDeletedEvent, DirMovedEvent)
+"""Folder events that stand for their files: a folder moved out of the project (to the
+trash, say) is reported as the folder alone, not file by file."""
 SAVES: list[type[FileSystemEvent]] = [
     FileCreatedEvent,
     FileModifiedEvent,
     FileMovedEvent,
     FileDeletedEvent,
+    *FOLDERS_GONE,
 ]
-"""The file events that are a save; not the opened and closed events of reading a file."""
+"""The events that are a save; not the opened and closed events of reading a file."""
 QUIET_SECONDS = 0.02
 """How long after a change the rebuild waits for more (MkDocs waits 0.1 s). The system
 reports a save's writes together, so a save, however many files it writes, rarely spans more;
@@ -120,6 +126,21 @@ class Builder:
             _say(f"error: the preview's search is not up to date: {error}")
 
 
+class _FoldersAsFiles(FileSystemEventHandler):
+    """Pass events on, a folder that went away as a file that did: MkDocs' callback skips
+    every folder event."""
+
+    def __init__(self, handler: FileSystemEventHandler) -> None:
+        """Pass events on to handler."""
+        self.handler = handler
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        """Pass the event on (a folder gone as the deletion of a file of its path)."""
+        if isinstance(event, FOLDERS_GONE):
+            event = FileDeletedEvent(event.src_path)
+        self.handler.dispatch(event)
+
+
 class SaveObserver(Observer):  # type: ignore[misc,valid-type] - watchdog picks it per system
     """The system's own change notifications (inotify on Linux), told of saves only.
 
@@ -140,7 +161,7 @@ class SaveObserver(Observer):  # type: ignore[misc,valid-type] - watchdog picks 
     ) -> ObservedWatch:
         """Watch path for saves (whatever event_filter the caller asks for)."""
         return super().schedule(
-            event_handler,
+            _FoldersAsFiles(event_handler),
             path,
             recursive=recursive,
             event_filter=SAVES,

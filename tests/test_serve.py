@@ -152,6 +152,23 @@ def test_one_save_is_one_rebuild_though_every_build_reads_the_content(preview: P
     assert rebuilds() == 2, preview.log.read_text("utf-8")
 
 
+def test_a_save_by_rename_and_a_folder_moved_away_are_both_seen(
+    preview: Preview, tmp_path: Path
+) -> None:
+    """Many editors save by renaming a new file over the old one; moving a folder out of the
+    project (to the trash, say) is reported as the folder alone, not file by file."""
+    guide = preview.root / "content" / "ro" / "alpha.yaml"
+    saved = tmp_path / "alpha.yaml"
+    saved.write_text(guide.read_text("utf-8").replace("title:", "title: Salvat", 1), "utf-8")
+    os.replace(saved, guide)
+    preview.wait_for(lambda: preview.page_has("alpha.html", "Salvat"), "the renamed save")
+    os.replace(preview.root / "content" / "pl", tmp_path / "pl")
+    preview.wait_for(
+        lambda: preview.page_has("pl/alpha.html", "nie został jeszcze przetłumaczony"),
+        "the Polish page to fall back to the Romanian text",
+    )
+
+
 def test_a_system_that_refuses_to_watch_is_explained_with_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
