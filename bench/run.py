@@ -390,7 +390,9 @@ def report(results: list[dict[str, Any]], command: str) -> str:
             "How to read it: times are wall-clock seconds of `guidegen.build.build` in one process "
             f"per size, each the median of {results[0]['runs']} runs (the fastest and slowest "
             "full builds in brackets); a round of a full guidegen build and the two baselines runs "
-            "before the next, so that a change of the machine's load meets all three alike. A "
+            "before the next, so that a change of the machine's load meets all three alike. The "
+            "baselines start a process each time; guidegen's rounds share one, so that after the "
+            "first its modules are loaded and its code digest taken. A "
             "full build starts without build/ and site/. Stage shares are of the full "
             "build; guidegen's own share counts every stage except "
             f"{' and '.join(EXTERNAL_STAGES)} (guidegen's search documents, then the wait for "
@@ -417,6 +419,13 @@ LIGHTHOUSE_MARK = "<!-- lighthouse -->"
 """Start of the section bench/lighthouse.py keeps in RESULTS.md; rewriting keeps it."""
 
 
+def rounds(value: str) -> int:
+    """Accept a number of rounds: a whole number, at least 1."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of rounds, e.g. 3")
+    return int(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark sizes; rewrite RESULTS.md after each size, then print it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -437,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep the generated projects in this folder")
     parser.add_argument(
         "--runs",
-        type=int,
+        type=rounds,
         default=3,
         help="rounds of each measurement, of which the median is reported (default: 3)",
     )

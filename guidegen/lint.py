@@ -28,7 +28,9 @@ _MIN_RATIO = 0.005
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DOUBLED = re.compile(r"\b(\w{2,})\b[\s,]+\b(\1)\b", re.IGNORECASE | re.UNICODE)
 _PLACEHOLDERS = ("<>", "todo", "lorem", "ipsum")
-_PLACEHOLDER = re.compile("|".join(rf"\b{w}\b" if w.isalpha() else w for w in _PLACEHOLDERS), re.I)
+_PLACEHOLDER = re.compile(
+    "|".join(rf"\b{w}\b" if w.isalpha() else re.escape(w) for w in _PLACEHOLDERS), re.I
+)
 _GREEK_OR_CYRILLIC_LETTERS = "\u0370-\u052f\u1f00-\u1fff"
 _GREEK_OR_CYRILLIC = re.compile(f"[{_GREEK_OR_CYRILLIC_LETTERS}]")
 """Greek, Cyrillic and Greek Extended letters: a quick test before naming each letter."""
