@@ -210,6 +210,12 @@ def site_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
+def spread(runs: list[dict[str, Any]]) -> str:
+    """Write the fastest and slowest of a measurement's runs."""
+    totals = [run["total"] for run in runs]
+    return f"{min(totals):.2f}–{max(totals):.2f} s"
+
+
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the run of median total time (its stages are one real run's, not mixed)."""
     return sorted(runs, key=lambda run: run["total"])[len(runs) // 2]
@@ -242,7 +248,7 @@ def measure(source: Path, guides: int, keep: Path | None, runs: int) -> dict[str
         "runs": runs,
         "pages": sum(1 for _ in project.site_dir.rglob("*.html")),
         "full": median_run(full),
-        "full_range": (min(r["total"] for r in full), max(r["total"] for r in full)),
+        "full_range": spread(full),
         "no_change": median_run(unchanged),
         "one_file": median_run(one_file),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -251,7 +257,7 @@ def measure(source: Path, guides: int, keep: Path | None, runs: int) -> dict[str
         "page": page_weight(project.site_dir),
         "search": search_download(project.site_dir),
         "material": median_run(material),
-        "material_range": (min(r["total"] for r in material), max(r["total"] for r in material)),
+        "material_range": spread(material),
         "hugo": median_run(hugo),
     }
     result["load"] = (load, os.getloadavg()[0])
@@ -305,11 +311,6 @@ def kb(size: int) -> str:
     return f"{size / 1000:,.0f} kB"
 
 
-def spread(extremes: tuple[float, float]) -> str:
-    """Write the fastest and slowest of a measurement's runs."""
-    return f"{extremes[0]:.2f}–{extremes[1]:.2f} s"
-
-
 def table(results: list[dict[str, Any]]) -> list[str]:
     """Return the Markdown tables of the results, ratios against the same run's figures."""
     base = results[0]["full"]["total"]
@@ -341,8 +342,8 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     for r in results:
         full, mat, hugo = r["full"]["total"], r["material"], r["hugo"]
         lines.append(
-            f"| {r['guides']} | {full:.2f} s ({r['pages']} pages; {spread(r['full_range'])}) | "
-            f"{mat['total']:.2f} s ({mat['pages']} pages; {spread(r['material_range'])}) | "
+            f"| {r['guides']} | {full:.2f} s ({r['pages']} pages; {r['full_range']}) | "
+            f"{mat['total']:.2f} s ({mat['pages']} pages; {r['material_range']}) | "
             f"{full / mat['total']:.2f} | {hugo['total']:.2f} s "
             f"({hugo['pages']} pages) | {full / hugo['total']:.1f} | "
             f"{r['no_change']['total']:.2f} s ({r['no_change']['total'] / full:.0%}) | "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import fcntl
@@ -15,7 +14,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -126,7 +125,7 @@ def write_tree(build_dir: Path, files: list[OutputFile]) -> None:
                 if f"{below}/{name}" not in targets:
                     os.unlink(os.path.join(parent, name))
             for name in folders:
-                with contextlib.suppress(OSError):  # not empty: it holds a listed file
+                with suppress(OSError):  # not empty: it holds a listed file
                     os.rmdir(os.path.join(parent, name))
 
 
