@@ -27,6 +27,7 @@ from guidegen.validate import load_content
 from guidegen.variants import documents, write_variants
 from guidegen.write import (
     build_lock,
+    prune,
     replace_dir,
     restore_interrupted_swap,
     work_folder,
@@ -136,6 +137,20 @@ def _publish(project: Project, staging: Path, record: dict[str, Any]) -> None:
 
 
 @contextmanager
+def _site_folder(project: Project, in_place: bool) -> Iterator[Path]:
+    """Yield the folder to build the new site in: a work folder next to site/, or site/ itself
+    for an update in place, which the manifest no longer describes until the update is done."""
+    if in_place:
+        _manifest_file(project).unlink(missing_ok=True)
+        project.site_dir.mkdir(parents=True, exist_ok=True)
+        yield project.site_dir
+        return
+    with work_folder(project.site_dir) as work:
+        (work / "site").mkdir()
+        yield work / "site"
+
+
+@contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """Turn SIGTERM into KeyboardInterrupt, so that a stopped build cleans up after itself."""
     if threading.current_thread() is not threading.main_thread():
@@ -159,6 +174,7 @@ def build(
     site_url: str | None = None,
     with_variants: bool = True,
     defer_search: bool = False,
+    in_place: bool = False,
     timings: Timings | None = None,
     memos: Memos | None = None,
     on_problems: Callable[[list[Problem]], None] = lambda problems: None,
@@ -168,6 +184,9 @@ def build(
     Content is checked first (writing nothing); then one build at a time per project (a lock
     in build/) works in its own folder next to site/, which trades places with site/ at the
     end. Pages whose inputs did not change are reused from the current site (see pages.py).
+    With in_place the site is updated where it is instead (the preview of `guidegen serve`):
+    each file that changes is replaced in one step, the others stay, and what the new site
+    does not hold is deleted at the end; a failure after the check may leave it in part new.
     With defer_search the current search index is kept (search.refresh_index catches up).
     A long-running caller passes the same memos to every build (see memo.py); without them
     the build reads those the previous build saved in build/ and saves its own.
@@ -180,49 +199,53 @@ def build(
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
-    with (
-        build_lock(project.build_dir),
-        _terminate_as_interrupt(),
-        work_folder(project.site_dir) as work,
-    ):
+    with build_lock(project.build_dir), _terminate_as_interrupt():
         pages = _generate(project, content, timings, memos.render)
         manifest = _read_manifest(project)
-        previous = project.site_dir
-        with timings.stage("mkdocs"):
-            jobs = site.version_builds(
-                project, content, work, previous, manifest.get("pages", {}), site_url=site_url
+        with _site_folder(project, in_place) as site_dir:
+            with timings.stage("mkdocs"):
+                jobs = site.version_builds(
+                    project, content, site_dir, project.site_dir, manifest.get("pages", {}),
+                    site_url=site_url,
+                )  # fmt: skip
+                results = build_versions(jobs, site_dir, manifest.get("versions", {}))
+            keys = {path: key for result in results for path, key in result.keys.items()}
+            reused = frozenset(keys).difference(*(result.rendered for result in results))
+            log.info("reused %d of %d pages from the current site", len(reused), len(keys))
+            built = postbuild.BuiltSite(
+                project=project,
+                content=content,
+                site_dir=site_dir,
+                pages=pages,
+                # As MkDocs reads it: configure-pages reports the address without the final /.
+                site_url=(jobs[0].settings["site_url"] or "").rstrip("/") + "/",
+                previous=project.site_dir,
+                reused=reused,
+                state=manifest.get("state", {}),
+                defer_search=defer_search,
             )
-            results = build_versions(jobs, work / "site", manifest.get("versions", {}))
-        keys = {path: key for result in results for path, key in result.keys.items()}
-        reused = frozenset(keys).difference(*(result.rendered for result in results))
-        log.info("reused %d of %d pages from the current site", len(reused), len(keys))
-        built = postbuild.BuiltSite(
-            project=project,
-            content=content,
-            site_dir=work / "site",
-            pages=pages,
-            # As MkDocs reads it: configure-pages reports the address without the final slash.
-            site_url=(jobs[0].settings["site_url"] or "").rstrip("/") + "/",
-            previous=previous,
-            reused=reused,
-            state=manifest.get("state", {}),
-            defer_search=defer_search,
-        )
-        with timings.stage("search"):
-            index = search.Index(built)
-        with index:
-            if with_variants:
-                with timings.stage("variants"):
-                    write_variants(work / "site", previous, reused)
-            with timings.stage("cards"):
-                cards.write_cards(project, content, pages, work / "site")
-            with timings.stage("post-build"):
-                postbuild.run(built)
-            if owned and (memos.changed or not memo_file(project).is_file()):
-                # Meanwhile Pagefind indexes (at 1000 guides, saving takes 2 s).
-                _keep(memos, memo_file(project))
+            written = [name for result in results for name in result.files]
             with timings.stage("search"):
-                state = {"search": index.finish()}
-        versions = {job.version.locale: r.record() for job, r in zip(jobs, results, strict=True)}
-        _publish(project, work / "site", {"pages": keys, "state": state, "versions": versions})
+                index = search.Index(built)
+            with index:
+                if with_variants:
+                    originals = [name for name in written if name.endswith(".html")]
+                    with timings.stage("variants"):
+                        written += write_variants(site_dir, project.site_dir, originals, reused)
+                with timings.stage("cards"):
+                    written += cards.write_cards(project, content, pages, site_dir)
+                with timings.stage("post-build"):
+                    written += postbuild.run(built)
+                if owned and (memos.changed or not memo_file(project).is_file()):
+                    # Meanwhile Pagefind indexes (at 1000 guides, saving takes 2 s).
+                    _keep(memos, memo_file(project))
+                with timings.stage("search"):
+                    state = {"search": index.finish()}
+            versions = {j.version.locale: r.record() for j, r in zip(jobs, results, strict=True)}
+            record = {"pages": keys, "state": state, "versions": versions}
+            if in_place:
+                prune(site_dir, ".", {*written, *search.bundle_files(site_dir)})
+                write_atomic(_manifest_file(project), json.dumps(record, sort_keys=True).encode())
+            else:
+                _publish(project, site_dir, record)
     return project.site_dir

@@ -182,15 +182,15 @@ def card_key(title: str, site_name: str, lang: str, drawing: str) -> str:
     return _sha256([title, site_name, lang, drawing])[:32]
 
 
-def write_cards(project: Project, content: Content, pages: list[Page], site_dir: Path) -> int:
-    """Put the card of every original page into the site, drawing only new ones; return how many
-    were drawn. Cached cards no page uses any more are removed."""
+def write_cards(project: Project, content: Content, pages: list[Page], site_dir: Path) -> list[str]:
+    """Put the card of every original page into the site, drawing only new ones; return their
+    paths. Cached cards no page uses any more are removed."""
     fonts = Fonts(project.templates_dir / "cards", STYLE)
     drawing = _sha256([asdict(STYLE), fonts.digest, PIL.__version__])
     cache = project.build_dir / "cards"
     cache.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
-    drawn = 0
+    drawn, written = 0, []
     for page in pages:
         if not is_original(page, Version(page.lang, False)):
             continue
@@ -200,9 +200,10 @@ def write_cards(project: Project, content: Content, pages: list[Page], site_dir:
             write_atomic(cached, draw(page.title, site_name, page.lang, fonts))
             drawn += 1
         reuse_file(cached, site_dir / card(page))
+        written.append(card(page))
         used.add(cached.name)
     for stale in cache.glob("*.png"):
         if stale.name not in used:
             stale.unlink()
     log.debug("cards: %d drawn, %d reused", drawn, len(used) - drawn)
-    return drawn
+    return written

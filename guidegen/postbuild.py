@@ -28,7 +28,7 @@ from guidegen.structure import (
     redirect_chain,
     url,
 )
-from guidegen.write import write_atomic
+from guidegen.write import write_changed
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,9 @@ def _environment(project: Project) -> jinja2.Environment:
 
 def write_sitemaps(
     env: jinja2.Environment, site_dir: Path, pages: list[Page], site_url: str
-) -> None:
-    """Write one sitemap per language of its original pages, and drop the variants' sitemaps."""
-    for stale in sorted(site_dir.rglob("sitemap.xml*")):
-        stale.unlink()
+) -> list[str]:
+    """Write one sitemap per language of its original pages and robots.txt; return their
+    paths."""
     sitemaps = []
     for lang in LANGS:
         version = Version(lang, False)
@@ -81,10 +80,11 @@ def write_sitemaps(
             if p.lang == lang and is_original(p, version)
         ]
         text = env.get_template("sitemap.xml.j2").render(entries=entries, site_url=site_url)
-        write_atomic(site_dir / version.prefix / "sitemap.xml", text.encode("utf-8"))
+        write_changed(site_dir / version.prefix / "sitemap.xml", text.encode("utf-8"))
         sitemaps.append(f"{version.prefix}sitemap.xml")
     robots = env.get_template("robots.txt.j2").render(sitemaps=sitemaps, site_url=site_url)
-    write_atomic(site_dir / "robots.txt", robots.encode("utf-8"))
+    write_changed(site_dir / "robots.txt", robots.encode("utf-8"))
+    return [*sitemaps, "robots.txt"]
 
 
 def write_redirects(
@@ -93,10 +93,12 @@ def write_redirects(
     pages: list[Page],
     redirects: Mapping[str, str],
     site_url: str,
-) -> None:
-    """Write a small page at every old guide address, in every version, leading to the guide."""
+) -> list[str]:
+    """Write a small page at every old guide address, in every version, leading to the guide;
+    return their paths."""
     template = env.get_template("redirect.html.j2")
     by_path = {(p.lang, p.path): p for p in pages}
+    written = []
     for old in sorted(redirects):
         new = redirect_chain(redirects, (), old)[-1]  # checked: the chain ends at a guide
         for version in VERSIONS:
@@ -109,11 +111,16 @@ def write_redirects(
                 target=posixpath.relpath(url(version, page.path), posixpath.dirname(source) or "."),
                 canonical=site_url + canonical(page, version),
             )
-            write_atomic(site_dir / source, text.encode("utf-8"))
+            write_changed(site_dir / source, text.encode("utf-8"))
+            written.append(source)
+    return written
 
 
-def run(site: BuiltSite) -> None:
-    """Write the sitemaps, robots.txt and redirects into a freshly built site folder."""
+def run(site: BuiltSite) -> list[str]:
+    """Write the sitemaps, robots.txt and redirects into a freshly built site folder; return
+    their paths."""
     env = _environment(site.project)
-    write_sitemaps(env, site.site_dir, site.pages, site.site_url)
-    write_redirects(env, site.site_dir, site.pages, site.content.site.redirects, site.site_url)
+    redirects = site.content.site.redirects
+    return write_sitemaps(env, site.site_dir, site.pages, site.site_url) + write_redirects(
+        env, site.site_dir, site.pages, redirects, site.site_url
+    )

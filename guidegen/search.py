@@ -41,10 +41,12 @@ from guidegen.write import (
     STOP_SIGNALS,
     build_lock,
     die_with_parent,
+    files_below,
     folder_digest,
     replace_dir,
     reuse_file,
     write_atomic,
+    write_changed,
 )
 
 if TYPE_CHECKING:
@@ -339,7 +341,7 @@ def _write_ui_settings(templates_dir: Path, site_dir: Path) -> None:
     versions = [v for v in VERSIONS if (site_dir / v.prefix).is_dir()]
     settings = ui_settings(ui_strings(templates_dir), versions)
     data = json.dumps(settings, ensure_ascii=False, sort_keys=True, indent=1)
-    write_atomic(site_dir / UI_SETTINGS, data.encode("utf-8"))
+    write_changed(site_dir / UI_SETTINGS, data.encode("utf-8"))
 
 
 def _pagefind(bundle: Path, documents: Path, runs: Runs, background: bool = False) -> None:
@@ -417,7 +419,8 @@ class Index:
 
     Each language's bundle is reused from build/cache/pagefind while its documents are
     unchanged (_language_bundle). With site.defer_search the current bundle is copied as it
-    is and refresh_index() catches up later: such a build leaves the cache to it.
+    is (or left where it is, in a site updated in place) and refresh_index() catches up
+    later: such a build leaves the cache to it.
     """
 
     def __init__(self, site: BuiltSite) -> None:
@@ -459,16 +462,22 @@ class Index:
         indexed (None for a deferred bundle that may be behind)."""
         site = self.site
         bundle = site.site_dir / BUNDLE
-        shutil.rmtree(bundle, ignore_errors=True)
-        if self.deferred:
-            shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
-        else:
+        if not self.deferred:
             parts = self.parts.result()
+            shutil.rmtree(bundle, ignore_errors=True)
             _assemble(bundle, parts)
             _keep_only(self.cache, parts)
+        elif site.previous != site.site_dir:  # a site updated in place holds it already
+            shutil.rmtree(bundle, ignore_errors=True)
+            shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
         _write_ui_settings(site.project.templates_dir, site.site_dir)
         behind = site.defer_search and self.indexed != site.state.get("search")
         return None if behind else self.indexed
+
+
+def bundle_files(site_dir: Path) -> list[str]:
+    """Return the search bundle's files in a site, as paths below the site."""
+    return [f"{BUNDLE}/{name}" for name in files_below(site_dir / BUNDLE)]
 
 
 def refresh_index(project: Project, site_dir: Path) -> None:

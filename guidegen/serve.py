@@ -93,12 +93,19 @@ class Builder:
                 self.project,
                 site_url=self.site_url,
                 defer_search=True,
+                in_place=True,
                 memos=self.memos,
                 on_problems=problems.extend,
             )
         except GuidegenError as error:
-            _say(as_text(error.problems) or f"error: {error}")
-            _say("the preview keeps the last good version: fix the problems above and save")
+            # Content problems stop a build before it writes; later errors, after it began
+            # updating the preview in place.
+            if error.problems:
+                _say(as_text(error.problems))
+                _say("the preview keeps the last good version: fix the problems above and save")
+            else:
+                _say(f"error: {error}")
+                _say("the preview may show this save in part: fix the problem above and save")
             return
         except MkDocsException as error:
             _say(f"error: MkDocs build failed: {error}")

@@ -105,13 +105,13 @@ def _theme_digest(project: Project) -> str:
 def version_builds(
     project: Project,
     content: Content,
-    work: Path,
+    site_dir: Path,
     previous: Path,
     known: dict[str, str],
     *,
     site_url: str | None = None,
 ) -> list[VersionBuild]:
-    """Return the build of each original version, each into its own folder below work."""
+    """Return the build of each original version, all into site_dir (the site being built)."""
     with project.config_file.open("rb") as file:
         raw = yaml_load(file)
     theme = _theme_digest(project)
@@ -122,7 +122,7 @@ def version_builds(
             config_file=str(project.config_file),
             settings=_settings(project, content, version, raw, site_url),
             filters={"window": window},
-            out_dir=work / version.locale,
+            out_dir=site_dir,
             cache_dir=cache / "markdown" / version.locale,
             jinja_cache=compiled_templates(project),
             previous=previous,

@@ -36,7 +36,7 @@ from guidegen.structure import (
     variant_path,
     version_of,
 )
-from guidegen.write import reuse_file
+from guidegen.write import reuse_file, write_atomic
 
 SWITCHER_MARK = "data-gg-version"
 """Marks a version switcher link (partials/alternate.html): its target is never remapped."""
@@ -279,27 +279,24 @@ def _check_markers(derived: _Found, source: str) -> None:
         )
 
 
-def write_variants(site_dir: Path, previous: Path, reused: frozenset[str]) -> int:
-    """Write the diacritic-free version of every original page; return how many were derived.
+def write_variants(
+    site_dir: Path, previous: Path, originals: list[str], reused: frozenset[str]
+) -> list[str]:
+    """Write the diacritic-free version of every original page (paths below site_dir);
+    return the variants' paths.
 
     An original in reused is the same as in the previous site, so its variant is copied from
     there (when it exists) instead of derived again.
     """
-    originals = [
-        p
-        for p in sorted(site_dir.rglob("*.html"))
-        if not version_of(p.relative_to(site_dir).as_posix()).variant
-    ]
     derive = []
-    for page in originals:
-        source = page.relative_to(site_dir).as_posix()
+    for source in originals:
         old = previous / variant_path(source)
         if source in reused and old.is_file():
             reuse_file(old, site_dir / variant_path(source))
         else:
             derive.append((source,))
     workers.starmap(_write_variant, derive, shared=(site_dir, {}))
-    return len(derive)
+    return [variant_path(source) for source in originals]
 
 
 def _write_variant(
@@ -307,8 +304,7 @@ def _write_variant(
 ) -> None:
     """Derive the variant of one original page (relinkers: one per folder, kept by a process)."""
     target = site_dir / variant_path(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
     relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
     text, found = _derive((site_dir / source).read_text("utf-8"), source, relink)
     _check_markers(found, source)
-    target.write_text(text, "utf-8")
+    write_atomic(target, text.encode("utf-8"))

@@ -13,7 +13,7 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
@@ -69,14 +69,29 @@ def write_atomic(target: Path, data: bytes) -> None:
         stream.write(data)
 
 
-def folder_digest(folder: Path) -> str:
-    """Return a digest of every file below folder: names and bytes."""
+def write_changed(target: Path, data: bytes) -> None:
+    """Replace a file's bytes in one step (write_atomic) unless it holds them already."""
+    try:
+        unchanged = target.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomic(target, data)
+
+
+def files_below(folder: Path) -> list[str]:
+    """Return the paths of the files below folder, relative to it (none if it is missing)."""
     names = []
     for parent, _, files in os.walk(folder):
-        below = os.path.relpath(parent, folder)
+        below = os.path.relpath(parent, folder).replace(os.sep, "/")
         names += [name if below == "." else f"{below}/{name}" for name in files]
+    return names
+
+
+def folder_digest(folder: Path) -> str:
+    """Return a digest of every file below folder: names and bytes."""
     hashed = hashlib.sha256()
-    for name in sorted(names):
+    for name in sorted(files_below(folder)):
         hashed.update(name.encode() + b"\0")
         with open(os.path.join(folder, name), "rb") as file:
             hashed.update(hashlib.sha256(file.read()).digest())
@@ -88,9 +103,25 @@ def reuse_file(source: Path | str, target: Path | str) -> None:
 
     A hard link, where the file system allows one, costs no copy: every stage writes new files
     or replaces them (write_atomic), never into a file in place, so both names keep the same
-    bytes. Where links are not possible (another file system, no link support) it is a copy;
-    a target that exists already is an error, never written through.
+    bytes. Where links are not possible (another file system, no link support) it is a copy.
+    A target that exists (a site updated in place) is left alone when it is the source itself
+    and otherwise replaced in one step, never written through.
     """
+    if os.fspath(source) == os.fspath(target):
+        return
+    try:
+        _link(source, target)
+    except FileExistsError:
+        if os.path.samefile(source, target):
+            return
+        temporary = Path(target).with_name(f".{Path(target).name}.tmp")
+        temporary.unlink(missing_ok=True)
+        _link(source, temporary)
+        os.replace(temporary, target)
+
+
+def _link(source: Path | str, target: Path | str) -> None:
+    """Hard-link source as target (its folder made when missing), or copy where links fail."""
     try:
         try:
             os.link(source, target)
@@ -100,7 +131,22 @@ def reuse_file(source: Path | str, target: Path | str) -> None:
     except OSError as error:
         if error.errno not in NO_LINKS:
             raise
+        if Path(target).exists():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
         shutil.copyfile(source, target)
+
+
+def prune(root: Path, folder: str, keep: Container[str]) -> None:
+    """Delete every file below root/folder whose path relative to root is not in keep, and
+    the folders that leaves empty."""
+    for parent, folders, names in os.walk(root / folder, topdown=False):
+        below = os.path.relpath(parent, root).replace(os.sep, "/")
+        for name in names:
+            if (name if below == "." else f"{below}/{name}") not in keep:
+                os.unlink(os.path.join(parent, name))
+        for name in folders:
+            with suppress(OSError):  # not empty: it holds a kept file
+                os.rmdir(os.path.join(parent, name))
 
 
 def write_tree(build_dir: Path, files: list[OutputFile]) -> None:
@@ -111,22 +157,9 @@ def write_tree(build_dir: Path, files: list[OutputFile]) -> None:
             raise GuidegenError(f"two pages would be written to '{file.path}': rename one")
         targets[file.path] = file.text.encode("utf-8")
     for path, data in targets.items():
-        target = build_dir / path
-        try:
-            unchanged = target.read_bytes() == data
-        except OSError:
-            unchanged = False
-        if not unchanged:
-            write_atomic(target, data)
+        write_changed(build_dir / path, data)
     for folder in MANAGED:
-        for parent, folders, names in os.walk(build_dir / folder, topdown=False):
-            below = Path(parent).relative_to(build_dir).as_posix()
-            for name in names:
-                if f"{below}/{name}" not in targets:
-                    os.unlink(os.path.join(parent, name))
-            for name in folders:
-                with suppress(OSError):  # not empty: it holds a listed file
-                    os.rmdir(os.path.join(parent, name))
+        prune(build_dir, folder, targets)
 
 
 def _remove(folder: Path) -> None:

@@ -201,11 +201,11 @@ def test_a_preview_whose_search_caught_up_equals_a_clean_build(built: Path, tmp_
     preview = PreviewProject(root)
     cache = preview.build_dir / "cache" / "pagefind"
     memos = Memos()
-    build_in_process(preview, memos=memos, defer_search=True)
+    build_in_process(preview, memos=memos, defer_search=True, in_place=True)
     for change in (edit_text, change_title, add_guide, delete_guide):
         indexed = set(cache.iterdir())
         change(root)
-        build_in_process(preview, memos=memos, defer_search=True)
+        build_in_process(preview, memos=memos, defer_search=True, in_place=True)
         refresh_index(preview, preview.site_dir)
         clean = tmp_path / f"clean-{change.__name__}"
         shutil.copytree(root, clean, ignore=shutil.ignore_patterns("site", "build", ".site-*"))
@@ -215,6 +215,36 @@ def test_a_preview_whose_search_caught_up_equals_a_clean_build(built: Path, tmp_
             # Only the Romanian documents changed: the Polish bundle came from the cache.
             assert len(indexed & set(cache.iterdir())) == 1
         shutil.rmtree(clean)
+
+
+def test_a_preview_updated_in_place_replaces_only_the_files_a_save_changes(
+    built: Path, tmp_path: Path
+) -> None:
+    """`guidegen serve` updates its preview where it is: a file the save leaves alone stays
+    the same file (nothing copied or linked anew), a changed one is replaced whole (a new
+    file, never written through), and what the site no longer holds is deleted."""
+    root = tmp_path / "served"
+    shutil.copytree(built, root)
+    preview = PreviewProject(root)
+    memos = Memos()
+    add_guide(root)
+    build_in_process(preview, memos=memos, defer_search=True, in_place=True)
+    site = preview.site_dir
+    files = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    edit_text(root)
+    build_in_process(preview, memos=memos, defer_search=True, in_place=True)
+    now = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    assert now.keys() == files.keys()
+    changed = {p for p in now if now[p] != files[p]}
+    assert site / "alpha.html" in changed
+    assert site / "ro-Latn" / "alpha.html" in changed
+    assert not [p for p in changed if p.is_relative_to(site / "pl")]
+    assert len(changed) < len(now) / 4, sorted(changed)
+    delete_guide(root)
+    build_in_process(preview, memos=memos, defer_search=True, in_place=True)
+    assert site / "gamma.html" in files
+    assert not [p for p in site.rglob("*") if "gamma" in p.name]
+    assert not [p for p in site.rglob("*") if p.is_dir() and not any(p.iterdir())]
 
 
 def test_a_damaged_memo_file_costs_time_not_correctness(built: Path, tmp_path: Path) -> None:
