@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -408,13 +409,22 @@ def test_a_one_megabyte_file_is_checked_quickly_with_each_finding_once(
     assert seconds < MAX_SECONDS, seconds
 
 
+@pytest.mark.parametrize("linked", ["file", "folder"])
 def test_a_link_out_of_the_repository_is_refused_without_echoing_it(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, linked: str
 ) -> None:
-    secret = tmp_path / "secret.yaml"
+    """A guide file that is a link to a file outside, or that lies in a language folder
+    that is a link to a folder outside, is refused."""
+    guide = project.root / ALPHA_PL
+    secret = tmp_path / "outside" / guide.name
+    secret.parent.mkdir()
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n" * 20 + "token: s3cr3t-VALUE\n")
-    (project.root / ALPHA_PL).unlink()
-    (project.root / ALPHA_PL).symlink_to(secret)
+    if linked == "file":
+        guide.unlink()
+        guide.symlink_to(secret)
+    else:
+        shutil.rmtree(guide.parent)
+        guide.parent.symlink_to(secret.parent)
     for command in ("check", "build"):
         result = run_guidegen(project.root, command)
         output = result.stdout + result.stderr
