@@ -464,7 +464,9 @@ def build_versions(
         for index, job in enumerate(jobs)
         if not _unchanged(job, recorded.get(job.version.locale, {}), digests[index])
     ]
-    built = workers.starmap(build_version, [(jobs[index],) for index in todo], least=2)
+    jobs_todo = [(jobs[index],) for index in todo]
+    # Each version in its own process: MkDocs' pages would stay in this one's memory.
+    built = workers.starmap(build_version, jobs_todo, least=2, here=False)
     results, owners = [], {}
     for index, job in enumerate(jobs):
         if index in todo:

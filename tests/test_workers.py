@@ -66,3 +66,16 @@ def test_a_result_that_cannot_be_pickled_is_reported_with_its_cause() -> None:
 
 def test_shared_arguments_are_inherited_not_pickled() -> None:
     assert starmap(with_lock, CALLS, shared=(threading.Lock(),)) == list(range(100))
+
+
+def process_id(number: int) -> int:
+    """Return the process that computed the call."""
+    return os.getpid()
+
+
+def test_this_process_takes_a_share_unless_told_not_to() -> None:
+    """The first share needs no pickling when computed here; a caller whose calls leave much
+    memory behind (MkDocs' pages) keeps them all in workers."""
+    here = set(starmap(process_id, CALLS))
+    assert os.getpid() in here and len(here) == min(os.cpu_count() or 1, len(CALLS))
+    assert os.getpid() not in starmap(process_id, CALLS, here=False)
