@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -28,7 +29,11 @@ def _run(
     """Compute a share of the calls in a worker; send back the results or the exception.
 
     The parent alone handles Ctrl-C and SIGTERM; the worker dies with it even when it is killed.
+    The objects inherited from the parent are frozen out of the worker's garbage collections,
+    which would otherwise walk them all and copy every page they touch: at 1000 guides the
+    MkDocs stage's process tree peaked at 1147 MB without, 950 MB with.
     """
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
