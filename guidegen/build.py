@@ -19,7 +19,7 @@ from guidegen import cards, history, postbuild, search, site
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.memo import Memo, Memos
 from guidegen.model import Content
-from guidegen.pages import build_versions, template_message
+from guidegen.pages import VersionResult, build_versions, template_message
 from guidegen.project import Project
 from guidegen.render import render_pages
 from guidegen.structure import Page
@@ -150,6 +150,34 @@ def _site_folder(project: Project, in_place: bool) -> Iterator[Path]:
         yield work / "site"
 
 
+def _derived(
+    built: postbuild.BuiltSite,
+    results: list[VersionResult],
+    with_variants: bool,
+    timings: Timings,
+    meanwhile: Callable[[], None],
+) -> tuple[list[str], str | None]:
+    """Write what derives from the original pages MkDocs built: the search index (Pagefind
+    indexes while the rest is written, and meanwhile() runs), the variants, the share cards,
+    the sitemaps and redirects. Return every file of the site but the search bundle's, and
+    the digest of what the search indexed (search.Index.finish)."""
+    written = [name for result in results for name in result.files]
+    with timings.stage("search"):
+        index = search.Index(built)
+    with index:
+        if with_variants:
+            originals = [name for name in written if name.endswith(".html")]
+            with timings.stage("variants"):
+                written += write_variants(built.site_dir, built.previous, originals, built.reused)
+        with timings.stage("cards"):
+            written += cards.write_cards(built.project, built.content, built.pages, built.site_dir)
+        with timings.stage("post-build"):
+            written += postbuild.run(built)
+        meanwhile()  # at 1000 guides, saving the memos takes 2 s
+        with timings.stage("search"):
+            return written, index.finish()
+
+
 @contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """Turn SIGTERM into KeyboardInterrupt, so that a stopped build cleans up after itself."""
@@ -199,6 +227,12 @@ def build(
     on_problems(problems)
     if content is None:
         raise GuidegenError(problems)
+
+    def keep_memos() -> None:
+        """Save the memos for the next build when this build loaded them and they changed."""
+        if owned and (memos.changed or not memo_file(project).is_file()):
+            _keep(memos, memo_file(project))
+
     with build_lock(project.build_dir), _terminate_as_interrupt():
         pages = _generate(project, content, timings, memos.render)
         manifest = _read_manifest(project)
@@ -224,25 +258,9 @@ def build(
                 state=manifest.get("state", {}),
                 defer_search=defer_search,
             )
-            written = [name for result in results for name in result.files]
-            with timings.stage("search"):
-                index = search.Index(built)
-            with index:
-                if with_variants:
-                    originals = [name for name in written if name.endswith(".html")]
-                    with timings.stage("variants"):
-                        written += write_variants(site_dir, project.site_dir, originals, reused)
-                with timings.stage("cards"):
-                    written += cards.write_cards(project, content, pages, site_dir)
-                with timings.stage("post-build"):
-                    written += postbuild.run(built)
-                if owned and (memos.changed or not memo_file(project).is_file()):
-                    # Meanwhile Pagefind indexes (at 1000 guides, saving takes 2 s).
-                    _keep(memos, memo_file(project))
-                with timings.stage("search"):
-                    state = {"search": index.finish()}
+            written, state = _derived(built, results, with_variants, timings, keep_memos)
             versions = {j.version.locale: r.record() for j, r in zip(jobs, results, strict=True)}
-            record = {"pages": keys, "state": state, "versions": versions}
+            record = {"pages": keys, "state": {"search": state}, "versions": versions}
             if in_place:
                 prune(site_dir, ".", {*written, *search.bundle_files(site_dir)})
                 write_atomic(_manifest_file(project), json.dumps(record, sort_keys=True).encode())
