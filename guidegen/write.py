@@ -49,12 +49,17 @@ def _checked(path: str) -> str:
     return path
 
 
+def _temporary(target: Path) -> Path:
+    """Return the name a file takes next to target until it replaces target in one step."""
+    return target.with_name(f".{target.name}.tmp")
+
+
 @contextmanager
 def atomic_writer(target: Path) -> Iterator[BinaryIO]:
     """Open a temporary file that replaces target in one step once written without error, so
     a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
+    temporary = _temporary(target)
     try:
         with temporary.open("wb") as stream:
             yield stream
@@ -114,7 +119,7 @@ def reuse_file(source: Path | str, target: Path | str) -> None:
     except FileExistsError:
         if os.path.samefile(source, target):
             return
-        temporary = Path(target).with_name(f".{Path(target).name}.tmp")
+        temporary = _temporary(Path(target))
         temporary.unlink(missing_ok=True)
         _link(source, temporary)
         os.replace(temporary, target)
