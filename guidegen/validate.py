@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from guidegen import lint, values
 from guidegen.errors import Problem, shown
 from guidegen.fold import slugify
-from guidegen.loader import Document, Loc, leaves, load_bytes, loc_label, read
+from guidegen.loader import Document, Light, Loc, leaves, load_bytes, loc_label, read
 from guidegen.memo import Memo
 from guidegen.model import LANGS, Calculations, Content, Glossary, Guide, KpiData, SiteData
 from guidegen.project import Project
@@ -403,7 +403,7 @@ def load_content(
     files = _guide_files(project)
     problems += _check_files(project, files) + _unexpected_files(project)
     guides: dict[str, dict[str, Guide]] = {}
-    docs: dict[tuple[str, str], Document] = {}
+    docs: dict[tuple[str, str], Light] = {}
     sources: dict[tuple[str, str], str] = {}
     avoid = lint.avoid_patterns(glossary) if glossary else {}
     glossary_json = glossary.model_dump_json().encode("utf-8") if glossary else b""
@@ -464,10 +464,11 @@ def _check_guide(
     lang: str,
     names: frozenset[str] | None,
     avoid: dict[str, tuple[re.Pattern[str], dict[str, str]]],
-) -> tuple[Guide | None, Document | None, list[Problem], str]:
+) -> tuple[Guide | None, Light | None, list[Problem], str]:
     """Parse, validate and lint one guide file's bytes on their own (names: None if unknown);
-    return the guide, its document, the problems and the guide's fingerprint (kept with the
-    rest: computing the 1000 translations' sources' took 0.17 s a build)."""
+    return the guide, what the checks across files need of its document (Light), the problems
+    and the guide's fingerprint (kept with the rest: computing the 1000 translations' sources'
+    took 0.17 s a build)."""
     doc, problems = load_bytes(path, raw)
     if doc is None:
         return None, None, problems, ""
@@ -475,12 +476,12 @@ def _check_guide(
     problems += _check_numbers(doc) + lint.lint_document(doc, lang)
     problems += _check_placeholders(doc, names) if names is not None else []
     problems += lint.terminology(doc, lang, avoid)
-    return guide, doc, problems, fingerprint(guide) if guide is not None else ""
+    return guide, doc.light(), problems, fingerprint(guide) if guide is not None else ""
 
 
 def _cross_check(
     content: Content,
-    docs: dict[tuple[str, str], Document],
+    docs: dict[tuple[str, str], Light],
     site_doc: Document,
     files: set[tuple[str, str]],
     fingerprints: dict[tuple[str, str], str],
@@ -494,7 +495,7 @@ def _cross_check(
             continue
         for index, table_id in enumerate(guide.kpi_tables):
             if table_id not in content.kpi:
-                line, col = doc.position(("kpi_tables", index))
+                line, col = doc.full.position(("kpi_tables", index))
                 hint = _did_you_mean(table_id, content.kpi)
                 problems.append(
                     Problem(
@@ -622,7 +623,7 @@ def _check_redirects(content: Content, site_doc: Document) -> list[Problem]:
 
 
 def _check_translation(
-    doc: Document, guide: Guide, fingerprints: dict[tuple[str, str], str]
+    doc: Light, guide: Guide, fingerprints: dict[tuple[str, str], str]
 ) -> list[Problem]:
     """Warn when the source of a translation changed since the translation was marked."""
     ref = guide.translated_from
@@ -630,7 +631,7 @@ def _check_translation(
     source = fingerprints.get((ref.source, slug)) if ref else None
     if ref is None or source is None or ref.fingerprint == source:
         return []
-    line, col = doc.position(("translated_from",), key=True)
+    line, col = doc.full.position(("translated_from",), key=True)
     return [
         Problem(
             doc.path,
@@ -644,14 +645,14 @@ def _check_translation(
     ]
 
 
-def _check_links(doc: Document, content: Content) -> list[Problem]:
+def _check_links(doc: Light, content: Content) -> list[Problem]:
     """Report Markdown links to guides (slug.md) that do not exist."""
     problems = []
     for loc, value in doc.linked:
         for match in _MD_LINK.finditer(value):
             target = match.group(1).split("#")[0]
             if target.endswith(".md") and target[:-3] not in content.guides:
-                line, col = lint.find(doc, loc, match.group(1))
+                line, col = lint.find(doc.full, loc, match.group(1))
                 problems.append(
                     Problem(
                         doc.path,
@@ -712,7 +713,7 @@ def _has_anchor(anchors: set[str], anchor: str) -> bool:
     return anchor in anchors
 
 
-def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> list[Problem]:
+def _check_anchors(doc: Light, content: Content, slug: str, lang: str) -> list[Problem]:
     """Report links to anchors that the linked page does not have, in any tree it is shown in."""
     problems = []
     trees = [t for t in LANGS if source_lang(content.guides[slug], t) == lang]
@@ -725,7 +726,7 @@ def _check_anchors(doc: Document, content: Content, slug: str, lang: str) -> lis
                 anchors = page_anchors(content, page, tree)
                 if _has_anchor(anchors, match["anchor"]):
                     continue
-                line, col = lint.find(doc, loc, match[0][2:-1])
+                line, col = lint.find(doc.full, loc, match[0][2:-1])
                 problems.append(
                     Problem(
                         doc.path,
