@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 from guidegen.cli import main
+from guidegen.memo import Memo
+from guidegen.project import Project
+from guidegen.validate import load_content
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 BASE = BROKEN / "_base"
@@ -91,6 +95,24 @@ def test_rule_reports_exact_message_and_position(
     errors = sum(": error: " in line for line in expected)
     assert lines[-1] == f"{errors} error(s), {len(expected) - errors} warning(s)"
     assert code == (1 if errors else 0)
+
+
+@pytest.mark.parametrize("rule", ["unknown-kpi", "bad-link", "stale-translation"])
+def test_a_problem_across_files_keeps_its_place_when_the_file_was_checked_before(
+    rule: str, tmp_path: Path
+) -> None:
+    # Builds keep each file's own checks (memo.py) with only part of its parsed document;
+    # a problem found across files must still point at the same line and column.
+    project = Project(broken_project(tmp_path, rule))
+    memo = Memo()
+    first = load_content(project, memo)[1]
+    saved = pickle.loads(pickle.dumps(memo))  # as the next build reads it from build/
+    memo.changed = saved.changed = False
+    assert load_content(project, memo)[1] == first
+    assert load_content(project, saved)[1] == first
+    assert not memo.changed and not saved.changed  # no file was checked again
+    expected = (BROKEN / rule / "expected.txt").read_text("utf-8").splitlines()
+    assert [str(problem) for problem in first if problem.rule == rule] == expected
 
 
 def test_strict_makes_warnings_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
