@@ -77,6 +77,7 @@ def generate(
 ) -> list[Page]:
     """Render the pages and write the generated docs tree."""
     timings = timings or Timings()
+    memo = memo or Memo()
     with timings.stage("render"):
         dates = history.last_changed(project.root)
         updated = {
@@ -86,7 +87,7 @@ def generate(
             if f"content/{lang}/{slug}.yaml" in dates
         }
         pages = render_pages(project, content, updated, memo)
-        files = documents(pages, content) + site.theme_files(project)
+        files = documents(pages, content, memo) + site.theme_files(project)
     with timings.stage("write"):
         write_tree(project.build_dir, files)
     return pages

@@ -12,13 +12,14 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from guidegen import workers
 from guidegen.errors import GuidegenError
 from guidegen.fold import fold
+from guidegen.memo import Memo
 from guidegen.model import Content
 from guidegen.render import attr
 from guidegen.structure import (
@@ -66,18 +67,12 @@ LINK_ATTRIBUTES = frozenset({"href", "src"})
 """Attributes whose value is a link target, moved into the variant's folder."""
 
 
-def _meta(page: Page, version: Version, content: Content) -> dict:
-    """Build the front matter the theme reads: canonical, Open Graph locales and the switcher."""
+def _front_matter(page: Page, version: Version, names: dict[Version, str]) -> str:
+    """Return the front matter the theme reads (canonical, Open Graph locales, the switcher
+    with each version's name) as JSON: it is YAML too, MkDocs reads it as front matter, and
+    it is written 15x faster."""
     original = is_original(page, version)
     cluster = alternates(page) if original else []
-    names = {
-        v: attr(
-            content.site.languages[v.lang].variant_name
-            if v.variant
-            else content.site.languages[v.lang].name
-        )
-        for v in VERSIONS
-    }
     switcher = [
         {
             "name": names[v],
@@ -105,20 +100,33 @@ def _meta(page: Page, version: Version, content: Content) -> dict:
             "versions": switcher,
         },
     }
-    return meta
+    return json.dumps(meta, ensure_ascii=False)
 
 
-def documents(pages: list[Page], content: Content) -> list[OutputFile]:
-    """Return the Markdown file of every page of the original versions."""
-    files = []
+def documents(pages: list[Page], content: Content, memo: Memo) -> list[OutputFile]:
+    """Return the Markdown file of every page of the original versions.
+
+    Each front matter is kept in memo under all it is made of: the page but its body, the
+    version and the versions' names (1000 guides: 0.14 s a build to make them all again).
+    """
+    languages = content.site.languages
+    names = {
+        v: attr(languages[v.lang].variant_name if v.variant else languages[v.lang].name)
+        for v in VERSIONS
+    }
+    held = tuple(names.items())
+    heading = [f.name for f in fields(Page) if f.name != "body"]
+    places, calls = [], {}
     for version in ORIGINALS:
         for page in (p for p in pages if p.lang == version.lang):
-            meta = _meta(page, version, content)
-            # JSON is YAML too: MkDocs reads it as front matter, and it is written 15x faster.
-            front = json.dumps(meta, ensure_ascii=False)
-            text = f"---\n{front}\n---\n\n{page.body}"
-            files.append(OutputFile(f"docs/{version.locale}/{page.path}", text))
-    return files
+            key = (version, held, *(getattr(page, name) for name in heading))
+            places.append((version, page, key))
+            calls[key] = (page, version, names)
+    fronts = memo.run(_front_matter, calls, part="front matter")
+    return [
+        OutputFile(f"docs/{version.locale}/{page.path}", f"---\n{fronts[key]}\n---\n\n{page.body}")
+        for version, page, key in places
+    ]
 
 
 def relinker(source: str) -> Callable[[str, bool], str]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from guidegen.errors import GuidegenError, Problem, has_errors
 from guidegen.lint import lint_document, lint_text
 from guidegen.loader import Document, decode, parse
+from guidegen.memo import Memo
 from guidegen.model import Guide
 from guidegen.project import Project
 from guidegen.render import render_pages
@@ -57,7 +58,7 @@ def run_pipeline(project: Project, raw: bytes) -> list[Problem] | list[OutputFil
         assert any(p.severity == "error" for p in problems)
         return problems
     try:
-        return documents(render_pages(project, content, {}), content)
+        return documents(render_pages(project, content, {}), content, Memo())
     except GuidegenError as error:
         return error.problems
 
