@@ -54,6 +54,23 @@ def test_aliases_are_refused_where_they_stand() -> None:
     assert [(p.rule, p.line, p.col) for p in problems] == [("yaml-alias", 2, 4)]
 
 
+def test_tags_aliases_and_bad_keys_are_all_reported_in_one_pass() -> None:
+    text = "a: !!set {x, y}\nb: *missing\n? [c]\n: 1\nd: [1, *e]\n"
+    _, problems = parse("x.yaml", text)
+    found = [(p.rule, p.line, p.col) for p in problems]
+    assert found == [
+        ("yaml-tag", 1, 4),
+        ("yaml-alias", 2, 4),
+        ("yaml-syntax", 3, 3),
+        ("yaml-alias", 5, 8),
+    ]
+
+
+def test_a_second_document_is_refused_where_it_starts() -> None:
+    _, problems = parse("x.yaml", "a: 1\n---\nb: 2\n")
+    assert [(p.rule, p.line, p.col) for p in problems] == [("yaml-syntax", 2, 1)]
+
+
 def test_tabs_are_reported_per_line() -> None:
     _, problems = parse("x.yaml", "title: a\n\tquestion: b\n")
     assert [(p.rule, p.line, p.col) for p in problems] == [("tab", 2, 1)]
