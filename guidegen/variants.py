@@ -173,6 +173,21 @@ class _Found:
     configs: int = 0
 
 
+class _Folder:
+    """What the variants of one folder's pages share: their version, the way back to the site
+    root, and each link target re-pointed and each start tag rewritten, worked out once: a
+    folder's pages share most of their links and tags, the navigation's (the variants of
+    1000 guides per language: 6.6 -> 5.4 s)."""
+
+    def __init__(self, source: str) -> None:
+        """Prepare for the pages of the folder of the page at source (a path below the root)."""
+        self.variant = Version(version_of(source).lang, True)
+        self.root = posixpath.relpath(".", posixpath.dirname(variant_path(source)) or ".")
+        self.relink = relinker(source)
+        self.tags: dict[str, tuple[str, bool]] = {}
+        """Each start tag as written: as the variant writes it, and whether it is a switcher's."""
+
+
 class _Variant:
     """Copy an original page token by token into its variant (an HTML tokenizer).
 
@@ -185,11 +200,9 @@ class _Variant:
     texts. Other scripts, styles and comments stay byte for byte.
     """
 
-    def __init__(self, source: str, relink: Callable[[str, bool], str]) -> None:
-        """Prepare to derive the variant of the page at source (a path below the site root)."""
-        self.variant = Version(version_of(source).lang, True)
-        self.root = posixpath.relpath(".", posixpath.dirname(variant_path(source)) or ".")
-        self.relink = relink
+    def __init__(self, folder: _Folder) -> None:
+        """Prepare to derive the variant of a page of folder."""
+        self.folder = folder
         self.found = _Found()
 
     def derive(self, html: str) -> str:
@@ -217,32 +230,41 @@ class _Variant:
         self.found.configs += 1
         config = json.loads(token["body"])
         if not str(config.get("base", "")).startswith("/"):
-            config["base"] = self.root
+            config["base"] = self.folder.root
         config["translations"] = _fold_strings(config.get("translations"))
         return f"{token['open']}{json.dumps(config, sort_keys=True)}{token['close']}"
 
     def _tag(self, tag: str, raw: str) -> str:
-        """Copy a start tag, rebuilt only when one of its attributes changes."""
+        """Copy a start tag as the folder's variants write it."""
+        rewritten = self.folder.tags.get(raw)
+        if rewritten is None:
+            rewritten = self.folder.tags[raw] = self._rewrite(tag, raw)
+        text, switcher = rewritten
+        self.found.switchers += switcher
+        return text
+
+    def _rewrite(self, tag: str, raw: str) -> tuple[str, bool]:
+        """Return a start tag, rebuilt only when one of its attributes changes, and whether
+        it is a version switcher's link."""
         attrs = _attributes(raw)
         names = dict(attrs)
         if tag == "meta" and names.get("property") == OG_ALTERNATE:
-            return ""  # a variant stays out of the originals' Open Graph cluster
+            return "", False  # a variant stays out of the originals' Open Graph cluster
         switch = names.get(SWITCHER_MARK)
-        self.found.switchers += switch is not None
         rebuilt: list[tuple[str, str | None]] = []
         for name, value in attrs:
             if value is None or name == SWITCHER_MARK:
                 rebuilt.append((name, value))
             elif name in LINK_ATTRIBUTES:
-                rebuilt.append((name, self.relink(value, switch is None)))
+                rebuilt.append((name, self.folder.relink(value, switch is None)))
             elif name != "aria-current" or switch is None:
                 rebuilt.append((name, fold(value)))
-            if name == SWITCHER_MARK and value == self.variant.locale:
+            if name == SWITCHER_MARK and value == self.folder.variant.locale:
                 rebuilt.append(("aria-current", "page"))
         if rebuilt == attrs:
-            return raw
+            return raw, switch is not None
         text = "".join(f" {n}" if v is None else f" {n}={_quoted(v)}" for n, v in rebuilt)
-        return f"<{tag}{text}{' /' if raw.endswith('/>') else ''}>"
+        return f"<{tag}{text}{' /' if raw.endswith('/>') else ''}>", switch is not None
 
 
 def _quoted(value: str) -> str:
@@ -261,15 +283,15 @@ def _attributes(tag: str) -> list[tuple[str, str | None]]:
     ]
 
 
-def _derive(html: str, source: str, relink: Callable[[str, bool], str]) -> tuple[str, _Found]:
+def _derive(html: str, folder: _Folder) -> tuple[str, _Found]:
     """Derive a whole page; return the variant and what it found of the theme's markers."""
-    variant = _Variant(source, relink)
+    variant = _Variant(folder)
     return variant.derive(html), variant.found
 
 
-def variant_html(html: str, source: str, relink: Callable[[str, bool], str] | None = None) -> str:
+def variant_html(html: str, source: str) -> str:
     """Derive a variant page from its original's HTML: texts folded, links kept in the variant."""
-    return _derive(html, source, relink or relinker(source))[0]
+    return _derive(html, _Folder(source))[0]
 
 
 def _check_markers(derived: _Found, source: str) -> None:
@@ -307,12 +329,11 @@ def write_variants(
     return [variant_path(source) for source in originals]
 
 
-def _write_variant(
-    site_dir: Path, relinkers: dict[str, Callable[[str, bool], str]], source: str
-) -> None:
-    """Derive the variant of one original page (relinkers: one per folder, kept by a process)."""
+def _write_variant(site_dir: Path, folders: dict[str, _Folder], source: str) -> None:
+    """Derive the variant of one original page (folders: kept by a process, by folder)."""
     target = site_dir / variant_path(source)
-    relink = relinkers.setdefault(posixpath.dirname(source), relinker(source))
-    text, found = _derive((site_dir / source).read_text("utf-8"), source, relink)
+    name = posixpath.dirname(source)
+    folder = folders.get(name) or folders.setdefault(name, _Folder(source))
+    text, found = _derive((site_dir / source).read_text("utf-8"), folder)
     _check_markers(found, source)
     write_atomic(target, text.encode("utf-8"))
