@@ -217,12 +217,12 @@ def _convert(
 
     The cache keeps a page's HTML (key.html) apart from its table of contents, anchors and
     links (key.json): a page reused as it is needs only its anchors and links, for checking
-    the links into it and out of it, and its HTML is read only when asked for (content).
+    the links into it and out of it; its HTML and table of contents are restored only when
+    asked for (content), for rendering it (a page's navigation shows only its own contents).
     """
     entry, html = cache / f"{key}.json", cache / f"{key}.html"
     if entry.is_file() and (not content or html.is_file()):
         data = json.loads(entry.read_text("utf-8"))
-        page.toc = TableOfContents(_toc(data["toc"]))
         page.present_anchor_ids = set(data["anchors"])
         page.links_to_anchors = {
             target: anchors
@@ -230,6 +230,7 @@ def _convert(
             if (target := files.get_file_from_path(uri)) is not None
         }
         if content:
+            page.toc = TableOfContents(_toc(data["toc"]))
             page.content = html.read_text("utf-8")
         return
     page.render(config, files)
