@@ -184,11 +184,10 @@ def _site_folder(project: Project, in_place: bool) -> Iterator[Path]:
 
 def _derived(
     built: postbuild.BuiltSite, results: list[VersionResult], with_variants: bool, timings: Timings
-) -> tuple[list[str], str | None]:
+) -> list[str]:
     """Write what derives from the original pages MkDocs built: the search index (Pagefind
     indexes while the rest is written), the variants, the share cards, the sitemaps and
-    redirects. Return every file of the site but the search bundle's, and the digest of what
-    the search indexed (search.Index.finish)."""
+    redirects. Return every file of the site but the search bundle's."""
     written = [name for result in results for name in result.files]
     with timings.stage("search"):
         index = search.Index(built)
@@ -202,7 +201,8 @@ def _derived(
         with timings.stage("post-build"):
             written += postbuild.run(built)
         with timings.stage("search"):
-            return written, index.finish()
+            index.finish()
+    return written
 
 
 @contextmanager
@@ -281,12 +281,11 @@ def build(
                 site_url=(jobs[0].settings["site_url"] or "").rstrip("/") + "/",
                 previous=project.site_dir,
                 reused=reused,
-                state=manifest.get("state", {}),
                 defer_search=defer_search,
             )
-            written, state = _derived(built, results, with_variants, timings)
+            written = _derived(built, results, with_variants, timings)
             versions = {j.version.locale: r.record() for j, r in zip(jobs, results, strict=True)}
-            record = {"pages": keys, "state": {"search": state}, "versions": versions}
+            record = {"pages": keys, "versions": versions}
             if in_place:
                 prune(site_dir, ".", {*written, *search.bundle_files(site_dir)})
                 write_atomic(_manifest_file(project), json.dumps(record, sort_keys=True).encode())

@@ -9,7 +9,6 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -45,8 +44,6 @@ class BuiltSite:
     """The current site (it may not exist): a step may reuse its files for reused pages."""
     reused: frozenset[str]
     """Original pages (paths below the site root) whose HTML is the same as in previous."""
-    state: dict[str, Any]
-    """What each step returned the last time the current site was built."""
     defer_search: bool = False
     """Keep the current search index for now (serve refreshes it after the reload)."""
 

@@ -11,7 +11,6 @@ The dialog (assets/search.js) uses Pagefind's JS API on the main thread, not Pag
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -431,13 +430,12 @@ class Index:
             undefined=jinja2.StrictUndefined,
         )
         documents = _sync_documents(site, env)
-        digests = {lang: folder_digest(documents / lang) for lang in LANGS}
         self.site = site
-        self.indexed = hashlib.sha256(json.dumps(digests, sort_keys=True).encode()).hexdigest()
         self.deferred = site.defer_search and (site.previous / BUNDLE / ENTRY).is_file()
         self.cache = site.project.build_dir / "cache" / "pagefind"
         self.runs = Runs()
         languages = [] if self.deferred else LANGS
+        digests = {lang: folder_digest(documents / lang) for lang in languages}
         pool = ThreadPoolExecutor(max_workers=1)
         self.parts = pool.submit(
             lambda: [
@@ -457,9 +455,8 @@ class Index:
             self.runs.stop()
             wait([self.parts])
 
-    def finish(self) -> str | None:
-        """Wait for Pagefind and put the bundle into the site; return the digest of what it
-        indexed (None for a deferred bundle that may be behind)."""
+    def finish(self) -> None:
+        """Wait for Pagefind and put the bundle into the site."""
         site = self.site
         bundle = site.site_dir / BUNDLE
         if not self.deferred:
@@ -471,8 +468,6 @@ class Index:
             shutil.rmtree(bundle, ignore_errors=True)
             shutil.copytree(site.previous / BUNDLE, bundle, copy_function=reuse_file)
         _write_ui_settings(site.project.templates_dir, site.site_dir)
-        behind = site.defer_search and self.indexed != site.state.get("search")
-        return None if behind else self.indexed
 
 
 def bundle_files(site_dir: Path) -> list[str]:
