@@ -256,7 +256,8 @@ class _Builder:
                     self.problem(key, "yaml-alias", _ALIAS)
                 else:
                     self.problem(key, "yaml-syntax", "a key must be a plain word")
-                    self.build(key, (*loc, "?"))
+                    if not plain:
+                        self.build(key, (*loc, "?"))  # read the list or mapping to its end
                 self.build(next(self._events), (*loc, "?"))
                 continue
             name = str(key.value)

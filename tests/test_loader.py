@@ -66,6 +66,14 @@ def test_tags_aliases_and_bad_keys_are_all_reported_in_one_pass() -> None:
     ]
 
 
+@pytest.mark.parametrize("key", ["<<", "!!binary aGk=", "!foo k", "? [a]\n"])
+def test_a_key_that_is_no_plain_word_is_one_problem(key: str) -> None:
+    _, problems = parse("x.yaml", f"{key}: 1\n")
+    assert [(p.rule, p.line, p.col) for p in problems] == [
+        ("yaml-syntax", 1, 1 + 2 * key.startswith("?"))
+    ]
+
+
 def test_a_second_document_is_refused_where_it_starts() -> None:
     _, problems = parse("x.yaml", "a: 1\n---\nb: 2\n")
     assert [(p.rule, p.line, p.col) for p in problems] == [("yaml-syntax", 2, 1)]
