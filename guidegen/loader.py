@@ -252,12 +252,10 @@ class _Builder:
         while not isinstance(key := next(self._events), yaml.MappingEndEvent):
             plain = isinstance(key, yaml.ScalarEvent)
             if not plain or self._tag(yaml.ScalarNode, key, key.value) not in _PLAIN_TAGS:
-                if isinstance(key, yaml.AliasEvent):
-                    self.problem(key, "yaml-alias", _ALIAS)
-                else:
+                if not isinstance(key, yaml.AliasEvent):
                     self.problem(key, "yaml-syntax", "a key must be a plain word")
-                    if not plain:
-                        self.build(key, (*loc, "?"))  # read the list or mapping to its end
+                if not plain:
+                    self.build(key, (*loc, "?"))  # refuses an alias, reads a list or mapping
                 self.build(next(self._events), (*loc, "?"))
                 continue
             name = str(key.value)
